@@ -1,0 +1,160 @@
+"""The ``kg`` command line: each command parses options and calls one library function.
+
+Library errors (``kg.errors.KGError``) become a one-line message and a non-zero exit here,
+and only here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from kg import __version__
+from kg.errors import KGError
+
+app = typer.Typer(
+    name="kg",
+    help="Turn conflict situation reports into an RDF knowledge graph, analyse it, query it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_OUT = Path("output")
+DEFAULT_GRAPH = DEFAULT_OUT / "graph.ttl"
+EXIT_SKIPPED = 3
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"kg: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """sitrep-kg: situation reports in, knowledge graph out."""
+
+
+@app.command()
+def build(
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Report files or folders of them (.txt). Default: the bundled sample."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
+    base: Annotated[
+        str, typer.Option(help="Base IRI for instances.")
+    ] = "https://w3id.org/sitrep-kg/id/",
+    strict: Annotated[
+        bool, typer.Option(help="Fail on the first unreadable file instead of skipping it.")
+    ] = False,
+    max_nodes: Annotated[
+        int, typer.Option(help="Most nodes drawn on the page; the most central are kept.")
+    ] = 1500,
+    max_file_mb: Annotated[float, typer.Option(help="Size cap of one input file, in MB.")] = 50,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Build graph.ttl, graph.html, analysis.json and analysis.md from reports."""
+    from kg.pipeline import BuildOptions
+    from kg.pipeline import build as run_build
+    from kg.resources import SAMPLE_REPORTS
+
+    paths = inputs or [SAMPLE_REPORTS]
+    options = BuildOptions(
+        base=base, strict=strict, max_bytes=int(max_file_mb * 1024 * 1024), max_nodes=max_nodes
+    )
+    progress = None if quiet else _progress
+    try:
+        result = run_build(paths, out, options, progress)
+    except KGError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted: the previous output is left as it was", 130)
+    if not quiet:
+        _summary(result)
+    if result.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if total >= 20 and (done == total or done % max(1, total // 20) == 0):
+        typer.echo(f"\r{stage}: {done}/{total} files", err=True, nl=done == total)
+
+
+def _summary(result) -> None:  # noqa: ANN001
+    typer.echo(
+        f"built {result.out_dir}/: {result.reports} reports, {result.triples} triples, "
+        f"{result.entities} entities, {result.events} events, {len(result.warnings)} warnings"
+    )
+    for warning in result.warnings[:20]:
+        typer.echo(f"warning: {warning}", err=True)
+    if len(result.warnings) > 20:
+        typer.echo(f"warning: ... and {len(result.warnings) - 20} more", err=True)
+    for skipped in result.skipped:
+        typer.echo(f"skipped: {skipped}", err=True)
+
+
+@app.command()
+def validate(
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="Graph to check.")] = DEFAULT_GRAPH,
+) -> None:
+    """SHACL-validate a built graph against ontology/shapes.ttl."""
+    from kg.validate import validate_file
+
+    try:
+        report = validate_file(graph)
+    except KGError as exc:
+        fail(str(exc))
+    if report.conforms:
+        typer.echo(f"{graph}: conforms to the sitrep-kg shapes")
+        return
+    typer.echo(f"{graph}: does not conform ({len(report.results)} problems)")
+    for line in report.results:
+        typer.echo(f"  {line}")
+    raise typer.Exit(1)
+
+
+@app.command("eval")
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Gold annotation JSON file(s).")],
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score a built graph against hand annotations (precision, recall, F1)."""
+    import json
+
+    from kg.evaluate import evaluate as run_eval
+    from kg.evaluate import format_scores
+    from kg.graphio import load_graph
+
+    try:
+        scores = run_eval(gold, load_graph(graph))
+    except KGError as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(scores.to_dict(), indent=2) if as_json else format_scores(scores))
+
+
+def run() -> None:
+    """Entry point that never shows a traceback for a user's mistake."""
+    try:
+        app()
+    except KGError as exc:
+        typer.echo(f"kg: error: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

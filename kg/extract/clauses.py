@@ -1,0 +1,40 @@
+"""Sentence -> clauses: the span within which an event's arguments are looked for."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import Lexicon
+
+
+def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Character ranges of the clauses of a sentence, in order, covering all of it."""
+    boundaries = sorted(lex.words("clauses", "boundaries"), key=len, reverse=True)
+    not_after = set(lex.words("clauses", "not_after"))
+    pattern = "|".join(re.escape(b) for b in boundaries)
+    cuts = [0]
+    for m in re.finditer(pattern, clean, re.IGNORECASE):
+        before = clean[: m.start()].split()
+        if before and before[-1].lower().strip(",") in not_after:
+            continue
+        if _inside_between(clean, m.start()) or _closes_list(clean, m.start(), m.group(0)):
+            continue
+        cut = m.start() + (1 if m.group(0).startswith(" ") else 0)
+        if cut - cuts[-1] > 3:
+            cuts.append(cut)
+    cuts.append(len(clean))
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if clean[a:b].strip()]
+
+
+_LIST_BEFORE = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*,\s+(?:[a-z]+\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*$")
+
+
+def _closes_list(clean: str, at: int, boundary: str) -> bool:
+    """", and" ending "ar-Raqqa, Homs, and reportedly Deir ez-Zour" joins a list of names."""
+    return boundary.strip().lower() == ", and" and bool(_LIST_BEFORE.search(clean[max(0, at - 80) : at]))
+
+
+def _inside_between(clean: str, at: int) -> bool:
+    """", and" inside "between X, Y, and Z" does not end the clause."""
+    window = clean[max(0, at - 60) : at].lower()
+    return "between" in window and " and " not in window[window.rfind("between") :]

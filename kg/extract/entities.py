@@ -1,0 +1,195 @@
+"""Sentence -> mentions of places and actors.
+
+1. Every name of the gazetteer, by one scan of the sentence's folded word stream.
+2. Demonyms ("Russian", "Iranian") only in front of a force noun ("Russian warplanes").
+3. Capitalised names in a place slot ("the town of X", "X Airbase", "north of X") or an actor
+   slot ("X militants") that matched nothing: looked up fuzzily, else minted as unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from kg.extract.gazetteer import Alias, Gazetteer
+from kg.model import Entity, EntityKind, Mention
+from kg.normalize import ARTICLES, STANDALONE_ARTICLES, ascii_fold, fold_token, name_key
+
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+FUZZY_CUTOFF = 86
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    key: str  # folded form; "" for an article that names drop
+
+
+def tokenize(clean: str) -> list[Token]:
+    tokens: list[Token] = []
+    matches = list(_TOKEN.finditer(clean))
+    for i, m in enumerate(matches):
+        text = m.group(0)
+        if text.lower().endswith("'s") and len(text) > 2:
+            text = text[:-2]
+        end = m.start() + len(text)
+        word = ascii_fold(text).lower().replace("'", "")
+        hyphened = clean[end : end + 1] == "-"
+        followed = i + 1 < len(matches)
+        is_article = followed and (
+            (hyphened and word in ARTICLES) or (word in STANDALONE_ARTICLES and text[0].isupper())
+        )
+        tokens.append(Token(text, m.start(), end, "" if is_article else fold_token(word)))
+    return tokens
+
+
+def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None) -> list[Mention]:
+    """Gazetteer names and demonyms in a sentence, longest leftmost first, not overlapping."""
+    tokens = tokens if tokens is not None else tokenize(clean)
+    stream, owners = _stream(tokens)
+    found: list[tuple[int, int, Alias]] = []
+    for end_char, (key, aliases) in gaz.automaton.iter(stream):
+        first, last = _token_span(stream, owners, end_char, key)
+        surface = clean[tokens[first].start : tokens[last].end]
+        alias = next((a for a in aliases if a.accepts(surface)), None)
+        if alias is not None and _demonym_ok(alias, tokens, last, gaz):
+            found.append((first, last, alias))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    mentions: list[Mention] = []
+    taken_until = -1
+    for first, last, alias in found:
+        if first <= taken_until or _is_not_name(tokens, first, last, clean, gaz):
+            continue
+        taken_until = last
+        start, end = tokens[first].start, tokens[last].end
+        role = "demonym" if alias.demonym else _role(clean, start, end)
+        mentions.append(Mention(alias.entity, alias.kind, start, end, clean[start:end], role))
+    return mentions
+
+
+def _stream(tokens: list[Token]) -> tuple[str, list[int]]:
+    """" k1 k2 k3 " and, per character, the index of the token it came from."""
+    parts = [" "]
+    owners = [-1]
+    for i, token in enumerate(tokens):
+        if not token.key:
+            continue
+        parts.append(token.key + " ")
+        owners.extend([i] * (len(token.key) + 1))
+    return "".join(parts), owners
+
+
+def _token_span(stream: str, owners: list[int], end_char: int, key: str) -> tuple[int, int]:
+    start_char = end_char - len(key) - 1
+    first = owners[start_char + 1]
+    last = owners[end_char - 1]
+    return first, last
+
+
+def _demonym_ok(alias: Alias, tokens: list[Token], last: int, gaz: Gazetteer) -> bool:
+    if not alias.demonym:
+        return True
+    force_nouns = set(gaz.word_list("force_nouns"))
+    following = [t.text.lower() for t in tokens[last + 1 : last + 3]]
+    return any(word in force_nouns for word in following)
+
+
+def _is_not_name(tokens: list[Token], first: int, last: int, clean: str, gaz: Gazetteer) -> bool:
+    surface = clean[tokens[first].start : tokens[last].end]
+    return surface in set(gaz.word_list("not_names"))
+
+
+def _role(clean: str, start: int, end: int) -> str:
+    """How the name is used: "ISIS-held" (a controller), "anti-ISIS" (a target), or a name."""
+    if re.match(r"-(held|controlled|occupied|dominated)\b", clean[end : end + 12].lower()):
+        return "held"
+    if clean[max(0, start - 5) : start].lower() == "anti-":
+        return "anti"
+    return "name"
+
+
+# --- names in slots -----------------------------------------------------------------------
+
+_NAME = r"(?:(?:al|ar|as|ad|ash|az|an|at|el|ad-Dir)-)?[A-Z][\w']*(?:[ -](?:(?:al|ar|as|ad|ash|az|an|at|el|bin|ibn|abu|Abu|Bin|Ibn)-?)?[A-Z][\w']*){0,3}"  # noqa: E501
+
+
+def slot_mentions(
+    clean: str, gaz: Gazetteer, taken: list[Mention], minted: dict[str, Entity]
+) -> list[Mention]:
+    """Names in place or actor slots that the gazetteer pass missed.
+
+    A name close to a known one (rapidfuzz) resolves to it; a name in a strong slot that
+    resolves to nothing becomes a new, unresolved entity, shared across the corpus by key.
+    """
+    out: list[Mention] = []
+    for kind, start, end, strong, suffix in _slot_candidates(clean, gaz):
+        if any(m.start < end and start < m.end for m in [*taken, *out]):
+            continue
+        name = clean[start:end].strip(" -")
+        if not name or name in gaz.word_list("not_names") or _is_month(name):
+            continue
+        key = _fuzzy(name, kind, gaz) or _fuzzy(f"{name} {suffix}".strip(), kind, gaz)
+        if key is None and strong:
+            entity = _mint(f"{name} {suffix}".strip() if suffix else name, kind, gaz, minted)
+            key = entity.key
+        if key is not None:
+            stop = end + (len(suffix) + 1 if suffix else 0)
+            role = _role(clean, start, stop)
+            out.append(Mention(key, kind, start, stop, clean[start:stop], role))
+    return out
+
+
+def _slot_candidates(clean: str, gaz: Gazetteer):
+    words = gaz.word_list
+    slot = "|".join(sorted(map(re.escape, words("place_slot_nouns")), key=len, reverse=True))
+    direction = "|".join(words("directions"))
+    preps = "|".join(words("place_prepositions"))
+    sites = "|".join(sorted(map(re.escape, words("site_suffixes")), key=len, reverse=True))
+    actor_nouns = "|".join(words("actor_slot_nouns"))
+    patterns: list[tuple[EntityKind, str, bool, int]] = [
+        ("place", rf"\b(?:{slot}) of ({_NAME})", True, 0),
+        ("place", rf"\b(?:{direction}) of ({_NAME})", True, 0),
+        ("place", rf"({_NAME}) (?=(?:{sites})\b)", True, 1),
+        ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
+        ("actor", rf"\b({_NAME}) (?:{actor_nouns})\b", True, 0),
+    ]
+    for kind, pattern, strong, wants_suffix in patterns:
+        for m in re.finditer(pattern, clean):
+            suffix = ""
+            if wants_suffix:
+                sm = re.match(rf"\s*({sites})", clean[m.end(1) :])
+                suffix = sm.group(1) if sm else ""
+            yield kind, m.start(1), m.end(1), strong, suffix
+
+
+def _is_month(name: str) -> bool:
+    return bool(re.match(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", name)) and (
+        len(name) <= 9
+    )
+
+
+def _fuzzy(name: str, kind: EntityKind, gaz: Gazetteer) -> str | None:
+    key = name_key(name)
+    choices = gaz.fuzzy_choices[kind]
+    if key in choices:
+        return choices[key]
+    if len(key) < 4:
+        return None
+    hit = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if hit is None or hit[0][:1] != key[:1]:
+        return None
+    return choices[hit[0]]
+
+
+def _mint(name: str, kind: EntityKind, gaz: Gazetteer, minted: dict[str, Entity]) -> Entity:
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(name).lower().replace("'", "")).strip("-")
+    key = f"{kind}/{slug}"
+    if key in gaz.entities:
+        return gaz.entities[key]
+    entity = minted.get(key) or Entity(key=key, kind=kind, label=name, unresolved=True)
+    minted[key] = entity
+    return entity

@@ -1,0 +1,555 @@
+"""Sentence -> events: triggers, then their agent, target, places, dates and certainty.
+
+Arguments are looked for in the trigger's *window*: from the trigger to the next trigger
+of its clause. The agent stands before the trigger (its subject or modifier: "Russian
+airstrikes", "ISIS launched a counterattack") or after "by"/"fell to"; the target after
+"against", "targeting", in "X's positions", or as the controller of an "X-held" place; the
+places are the first place after the trigger and the places coordinated with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from kg.extract.certainty import claimant, hedge_of, sentence_scope_hedge
+from kg.extract.lexicon import Lexicon, TriggerHit
+from kg.model import Certainty, DateSpan, Event, Mention, Sentence, SupplyLine
+
+KIND_PRIORITY = {"verb": 1, "noun": 2, "adjective": 3, "platform": 4, "support": 5}
+OBJECT_PREPOSITIONS = {"against", "on", "by", "with", "near", "of", "targeting", "targeted",
+                       "at", "to", "from", "and", "in", "between", "into", "toward", "towards"}  # fmt: skip
+CASUALTY_WORDS = re.compile(
+    r"\b(civilians?|people|residents|children|women|non-combatants|villagers|displaced)\b", re.I
+)
+COMBATANT_WORDS = re.compile(r"\b(fighters|militants|soldiers|troops|members|commanders?)\b", re.I)
+ROUTE_WORDS = re.compile(
+    r"\b(highway|road|route|supply|GLOC|line of communication|corridor|access|crossing|M\d+|"
+    r"artery|lines?|motorway)\b",
+    re.I,
+)
+HEDGE_IN_LIST = re.compile(r"\b(reportedly|allegedly|possibly|likely|probably)\b", re.I)
+LIST_GAP = re.compile(
+    r"^\s*(?:,|,?\s*(?:and|or|as well as))\s*(?:(?:reportedly|allegedly|possibly|likely|"
+    r"probably|also)\s+)?(?:(?:in|at|near|on|around)\s+)?(?:the\s+)?(?:(?:towns?|villages?|"
+    r"cities|city|provinces?|areas?)\s+of\s+)?$",
+    re.I,
+)
+PARALLEL = re.compile(r"(?:,\s*)?\band\s+(?=(?:against|near|in|at|around|targeting)\b)", re.I)
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
+FATALITIES = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|died|casualties)\b[^.;]{0,30}?\b(?:over|at least|more than|"
+    r"nearly|about|around|some|approximately|up to)?\s*(?P<n>\d[\d,]*|"
+    + "|".join(NUMBER_WORDS)
+    + r")\s+(?:\w+\s+)?(?:civilians?|people|persons|residents|fighters|soldiers|militants|members)"
+    r"|(?P<n2>\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")\s+(?:\w+\s+)?(?:civilians?|people|persons"
+    r"|residents)\s+(?:were\s+|had been\s+)?(?:killed|dead|died)",
+    re.I,
+)
+AIR_ACTORS_HINT = re.compile(r"\b(air|warplanes?|jets?|aircraft|airstrikes?|strikes|bomb)", re.I)
+DEFINITE_PLACE = re.compile(r"\bthe (town|city|village|base|airbase|airport|dam|area)\b", re.I)
+
+
+@dataclass
+class Discourse:
+    """What a report has said so far, for anaphora and defaults (passed, never global)."""
+
+    events: list[Event] = field(default_factory=list)
+    controllers: dict[str, str] = field(default_factory=dict)
+    lines: list[SupplyLine] = field(default_factory=list)
+    places: list[Mention] = field(default_factory=list)
+    air_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    sentence: Sentence
+    mentions: list[Mention]
+    dates: list[DateSpan]
+    clauses: list[tuple[int, int]]
+    lines: list[tuple[SupplyLine, int, int]]
+    place_types: dict[str, str | None]
+    air_actors: frozenset[str] = frozenset()
+
+    @property
+    def clean(self) -> str:
+        return self.sentence.clean
+
+    def places(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "place" and a <= m.start < b]
+
+    def actors(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == "actor" and a <= m.start < b]
+
+
+def extract_events(view: SentenceView, lex: Lexicon, memory: Discourse) -> list[Event]:
+    events: list[Event] = []
+    for a, b in view.clauses:
+        hits = [h for h in _clause_triggers(view, lex, a, b) if not _irrealis(view.clean, a, h, lex)]
+        cutting = [h for h in hits if h.trigger.kind != "adjective"]
+        for hit in hits:
+            stop = next((h.start for h in cutting if h.start > hit.start), b)
+            events.extend(_events_for(view, lex, memory, hit, (a, b), stop, events))
+    return _dedupe(events)
+
+
+# --- triggers -----------------------------------------------------------------------------
+
+
+def _clause_triggers(view: SentenceView, lex: Lexicon, a: int, b: int) -> list[TriggerHit]:
+    """The clause's event triggers, one per span, with support verbs folded in."""
+    text = view.clean
+    best: dict[int, TriggerHit] = {}
+    for hit in lex.find_triggers(text[a:b]):
+        hit = TriggerHit(hit.trigger, hit.start + a, hit.end + a, hit.text)
+        if any(m.start <= hit.start < m.end for m in view.mentions):
+            continue  # "Tiger Forces", "Operation Inherent Resolve" are names
+        cur = best.get(hit.start)
+        if cur is None or _better(hit, cur, text):
+            best[hit.start] = hit
+    hits = _drop_overlaps(sorted(best.values(), key=lambda h: h.start))
+    kept: list[TriggerHit] = []
+    for hit in hits:
+        kind = hit.trigger.kind
+        if kind == "support" and any(k.trigger.kind != "support" for k in kept):
+            continue
+        if kind == "platform" and not _support_follows(hit, hits):
+            continue
+        if kind == "support" and kept and kept[-1].trigger.kind == "support":
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _better(new: TriggerHit, cur: TriggerHit, text: str) -> bool:
+    if new.end - new.start != cur.end - cur.start:
+        return new.end - new.start > cur.end - cur.start
+    if new.trigger.agent_after != cur.trigger.agent_after:
+        return new.trigger.agent_after
+    if "adjective" in (new.trigger.kind, cur.trigger.kind):
+        adjectival = bool(re.search(r"\b(the|a|an)\s+$", text[: new.start], re.I))
+        return (new.trigger.kind == "adjective") == adjectival
+    return KIND_PRIORITY[new.trigger.kind] < KIND_PRIORITY[cur.trigger.kind]
+
+
+def _drop_overlaps(hits: list[TriggerHit]) -> list[TriggerHit]:
+    out: list[TriggerHit] = []
+    for hit in hits:
+        if out and hit.start < out[-1].end:
+            if hit.end - hit.start > out[-1].end - out[-1].start:
+                out[-1] = hit
+            continue
+        out.append(hit)
+    return out
+
+
+def _support_follows(hit: TriggerHit, hits: list[TriggerHit]) -> bool:
+    later = [h for h in hits if h.start > hit.start]
+    return bool(later) and later[0].trigger.kind == "support"
+
+
+# --- one trigger -> events ----------------------------------------------------------------
+
+
+def _events_for(
+    view: SentenceView,
+    lex: Lexicon,
+    memory: Discourse,
+    hit: TriggerHit,
+    clause: tuple[int, int],
+    stop: int,
+    so_far: list[Event],
+) -> list[Event]:
+    text = view.clean
+    a, _ = clause
+    if hit.trigger.kind == "adjective":
+        return _adjectival(view, memory, hit, clause, so_far)
+    event_class = _event_class(view, hit, a)
+    window = (hit.end, stop)
+    if not _plausible(event_class, hit, view, window, text):
+        return []
+    antecedent = _antecedent(text, a, hit, memory, so_far)
+    if _is_anaphoric(text, hit, view, window, lex) and antecedent is not None:
+        return []
+    agent = _agent(view, hit, a, window, antecedent, event_class, memory, so_far)
+    groups = _parallel_groups(text, window)
+    events: list[Event] = []
+    for g_start, g_end in groups:
+        target = _target(view, hit, a, (g_start, g_end), agent, event_class, so_far)
+        places = _places(view, hit, a, (g_start, g_end), memory, antecedent)
+        for place, certainty_hint in places or [(None, None)]:
+            events.append(
+                _build(view, lex, memory, hit, event_class, clause, (g_start, g_end), agent,
+                       target, place, certainty_hint, antecedent)
+            )  # fmt: skip
+    return events
+
+
+def _event_class(view: SentenceView, hit: TriggerHit, a: int) -> str:
+    if hit.trigger.kind != "support":
+        return hit.trigger.event_class
+    subject = view.clean[a : hit.start]
+    if AIR_ACTORS_HINT.search(subject):
+        return "Airstrike"
+    actors = view.actors(a, hit.start)
+    if actors and actors[-1].key in view.air_actors:
+        return "Airstrike"
+    return "Attack"
+
+
+def _irrealis(text: str, a: int, hit: TriggerHit, lex: Lexicon) -> bool:
+    before = text[max(a, hit.start - 40) : hit.start]
+    if lex.regex("modality", "irrealis").search(before):
+        return True
+    m = re.search(r"(\w+)\s+to\s+(?:\w+\s+)?$", text[a : hit.start])
+    if m and hit.trigger.kind in ("verb", "support"):
+        return m.group(1).lower() not in lex.words("modality", "aspect_verbs")
+    m = re.search(r"(\w+)\s+to\s+([a-z]+)\s+(?:\w+\s+)?$", text[a : hit.start])
+    if m and hit.trigger.kind == "noun" and not m.group(2).endswith("ing"):
+        return m.group(1).lower() not in lex.words("modality", "aspect_verbs")
+    return False
+
+
+def _adjectival(
+    view: SentenceView,
+    memory: Discourse,
+    hit: TriggerHit,
+    clause: tuple[int, int],
+    so_far: list[Event],
+) -> list[Event]:
+    """"offensive against ISIS near the besieged Kuweires Airbase": the offensive's target
+    besieges the place, and the offensive's agent is the besieged party."""
+    places = [p for p in view.places(hit.end, clause[1]) if p.start - hit.end < 25]
+    if not places:
+        return []
+    governing = [e for e in so_far if e.sentence is view.sentence and e.trigger_start < hit.start]
+    lead = governing[-1] if governing else None
+    target = lead.agent if lead else memory.controllers.get(places[0].key)
+    return [
+        Event(
+            type=hit.trigger.event_class,
+            trigger=hit.text,
+            sentence=view.sentence,
+            agent=lead.target if lead else None,
+            target=target,
+            location=places[0].key,
+            certainty=lead.certainty if lead else "Confirmed",
+            trigger_start=hit.start,
+        )
+    ]
+
+
+def _plausible(
+    event_class: str, hit: TriggerHit, view: SentenceView, window: tuple[int, int], text: str
+) -> bool:
+    after = text[window[0] : window[1]]
+    if event_class == "CivilianCasualties" and hit.trigger.kind == "verb":
+        near = text[max(0, hit.start - 40) : window[1]]
+        return bool(CASUALTY_WORDS.search(after[:60] or near)) and not COMBATANT_WORDS.search(
+            after[:30]
+        )
+    if event_class == "Blockade" and hit.trigger.kind == "verb":
+        return bool(ROUTE_WORDS.search(after[:80])) or any(
+            window[0] <= s < window[1] + 40 for _, s, _ in view.lines
+        )
+    if event_class in ("Seizure", "Withdrawal") and hit.trigger.kind == "verb":
+        return bool(view.places(window[0], window[1])) or bool(DEFINITE_PLACE.search(after))
+    return not re.match(r"\s+(reports?|data|footage|statistics|figures|claims)\b", after, re.I)
+
+
+def _is_anaphoric(
+    text: str, hit: TriggerHit, view: SentenceView, window: tuple[int, int], lex: Lexicon
+) -> bool:
+    """"the strikes killed ...", "These gains blocked ...": a noun naming an earlier event."""
+    if hit.trigger.kind != "noun":
+        return False
+    determiners = "|".join(lex.words("anaphora", "determiners"))
+    if not re.search(rf"\b(?:{determiners})\s+(?:\w+\s+)?$", text[: hit.start], re.I):
+        return False
+    own_place = view.places(window[0], min(window[1], window[0] + 60))
+    own_date = [d for d in view.dates if window[0] <= d.begin < window[1]]
+    return not own_place and not own_date
+
+
+def _antecedent(
+    text: str, a: int, hit: TriggerHit, memory: Discourse, so_far: list[Event]
+) -> Event | None:
+    """The event a definite subject ("the strikes", "these gains") refers back to."""
+    prior = [*memory.events, *so_far]
+    if not prior:
+        return None
+    subject = text[a : hit.start]
+    if not re.search(r"\b(the|these|those|this|such)\s+(\w+\s+)?\w+\s*$", subject + " ", re.I):
+        subject = text[max(0, hit.start - 30) : hit.end]
+    m = re.search(r"\b(the|these|those|this)\s+(?:\w+\s+)?(\w+)", subject, re.I)
+    if not m:
+        return None
+    noun = m.group(2).lower()
+    same = [e for e in prior if _noun_fits(noun, e.type)]
+    return same[-1] if same else prior[-1]
+
+
+def _noun_fits(noun: str, event_class: str) -> bool:
+    table = {
+        "Airstrike": ("strike", "airstrike", "raid", "bombing", "sortie"),
+        "Seizure": ("gain", "advance", "capture", "seizure"),
+        "GroundOffensive": ("offensive", "operation", "advance", "assault", "push"),
+        "Attack": ("attack", "assault", "bombing", "shelling"),
+        "Counterattack": ("counterattack", "counteroffensive"),
+    }
+    return any(noun.startswith(stem) for stem in table.get(event_class, ()))
+
+
+# --- arguments ----------------------------------------------------------------------------
+
+
+def _agent(
+    view: SentenceView,
+    hit: TriggerHit,
+    a: int,
+    window: tuple[int, int],
+    antecedent: Event | None,
+    event_class: str,
+    memory: Discourse,
+    so_far: list[Event],
+) -> str | None:
+    text = view.clean
+    passive = bool(re.search(r"\b(was|were|been|being|is|are)\s+$", text[a : hit.start], re.I))
+    if hit.trigger.agent_after or passive:
+        by = _actor_after(view, r"\b(?:by|to)\s+(?:the\s+)?$", window)
+        if by or hit.trigger.agent_after:
+            return by
+    if event_class == "Clash":
+        between = re.search(r"\bbetween\s+", text[hit.end : window[1]], re.I)
+        if between:
+            actors = view.actors(hit.end + between.end(), window[1])
+            if actors:
+                return actors[0].key
+    subject = _subject(view, hit, a)
+    if subject:
+        return subject
+    if antecedent is not None and _definite_subject(text, a, hit):
+        return antecedent.agent
+    if event_class == "Airstrike":
+        prior = [e.agent for e in [*memory.events, *so_far] if e.type == "Airstrike" and e.agent]
+        return prior[-1] if prior else memory.air_agent
+    return None
+
+
+def _subject(view: SentenceView, hit: TriggerHit, a: int) -> str | None:
+    """The nearest actor before the trigger that is not the object of a preposition."""
+    text = view.clean
+    for mention in reversed(view.actors(a, hit.start)):
+        if mention.role in ("held", "anti"):
+            continue
+        words = text[a : mention.start].split()
+        prev = words[-1].lower().strip(",") if words else ""
+        prev2 = words[-2].lower() if len(words) > 1 else ""
+        if prev in OBJECT_PREPOSITIONS or (prev == "the" and prev2 in OBJECT_PREPOSITIONS):
+            continue
+        return mention.key
+    return None
+
+
+def _actor_after(view: SentenceView, lead: str, window: tuple[int, int]) -> str | None:
+    for mention in view.actors(*window):
+        if re.search(lead, view.clean[max(window[0] - 20, 0) : mention.start], re.I):
+            return mention.key
+    return None
+
+
+def _target(
+    view: SentenceView,
+    hit: TriggerHit,
+    a: int,
+    window: tuple[int, int],
+    agent: str | None,
+    event_class: str,
+    so_far: list[Event],
+) -> str | None:
+    text = view.clean
+    lead = r"\b(?:against|targeting|targeted|target|on|with|and|at|attacked|besieged|struck|hit|" \
+        r"shelled|bombed|ambushed|encircled)\s+(?:the\s+)?(?:positions\s+of\s+)?$"
+    for mention in view.actors(*window):
+        if mention.key == agent or mention.role == "demonym" and event_class != "Airstrike":
+            continue
+        if re.search(lead, text[max(window[0] - 12, 0) : mention.start], re.I):
+            return mention.key
+        if mention.role == "held" or re.match(r"'s\b|\s+(positions|forces|fighters)", text[mention.end :]):
+            return mention.key
+    anti = [m for m in view.actors(a, hit.end) if m.role == "anti"]
+    if anti:
+        return anti[-1].key
+    if event_class == "CivilianCasualties":
+        return "actor/civilians"
+    if event_class in ("Negotiation", "Deployment", "Withdrawal"):
+        return None
+    others = [m for m in view.actors(*window) if m.key != agent and m.role != "demonym"]
+    if others:
+        return others[0].key
+    return None
+
+
+def _places(
+    view: SentenceView,
+    hit: TriggerHit,
+    a: int,
+    window: tuple[int, int],
+    memory: Discourse,
+    antecedent: Event | None,
+) -> list[tuple[str, Certainty | None]]:
+    """The event's places: the first after the trigger and those coordinated with it."""
+    text = view.clean
+    after = [p for p in view.places(*window) if p.role != "held"]
+    if after:
+        first = after[0]
+        if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):
+            return [(first.key, None)]
+        chosen = [(first.key, None)]
+        prev = first
+        for nxt in after[1:]:
+            gap = text[prev.end : nxt.start]
+            if not LIST_GAP.match(gap):
+                break
+            hedge = HEDGE_IN_LIST.search(gap)
+            chosen.append((nxt.key, _hedge_word(hedge.group(1)) if hedge else None))
+            prev = nxt
+        return chosen
+    before = [p for p in view.places(a, hit.start) if p.role != "held"]
+    if before:
+        return [(before[-1].key, None)]
+    definite = DEFINITE_PLACE.search(text[window[0] : window[1]])
+    if definite and memory.places:
+        return [(memory.places[-1].key, None)]
+    if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
+        return [(antecedent.location, None)]
+    return []
+
+
+def _definite_subject(text: str, a: int, hit: TriggerHit) -> bool:
+    """The clause's subject is "the strikes", "these gains": an earlier event."""
+    subject = text[a : hit.start]
+    return bool(re.match(r"[\s,]*(?:\w+\s+){0,2}?(the|these|those|this|such)\s+(?:\w+\s+)?\w+\s+$",
+                         subject, re.I))  # fmt: skip
+
+
+def _hedge_word(word: str) -> Certainty:
+    return "Assessed" if word.lower() in ("possibly", "likely", "probably") else "Reported"
+
+
+def _parallel_groups(text: str, window: tuple[int, int]) -> list[tuple[int, int]]:
+    """"offensives against rebels in X and against ISIS near Y": two argument groups."""
+    cuts = [window[0]]
+    for m in PARALLEL.finditer(text, window[0], window[1]):
+        cuts.append(m.start())
+    cuts.append(window[1])
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _build(
+    view: SentenceView,
+    lex: Lexicon,
+    memory: Discourse,
+    hit: TriggerHit,
+    event_class: str,
+    clause: tuple[int, int],
+    group: tuple[int, int],
+    agent: str | None,
+    target: str | None,
+    place: str | None,
+    item_hedge: Certainty | None,
+    antecedent: Event | None,
+) -> Event:
+    text = view.clean
+    a, b = clause
+    start, end = _dates(view, hit, clause, group, antecedent)
+    scope = HEDGE_IN_LIST.sub(" ", text[a:b]) if item_hedge is None else text[a:b]
+    scope = re.sub(r"\breports? of\b(?=.{25,})", " ", scope[: max(0, min(b, group[1]) - a)] + " ")
+    certainty = (
+        item_hedge
+        or hedge_of(scope, lex)
+        or sentence_scope_hedge(text, a, lex)
+        or "Confirmed"
+    )
+    claimed_by = claimant(text, view.actors(0, len(text)), lex) if certainty == "Claimed" else None
+    if target is None and place and event_class in ("Seizure", "Attack", "Siege", "Blockade"):
+        target = _opponent(place, agent, memory)
+    return Event(
+        type=event_class,
+        trigger=hit.text,
+        sentence=view.sentence,
+        agent=agent,
+        target=target if target != agent else None,
+        location=place,
+        affects=_affects(view, memory, clause, event_class),
+        start=start,
+        end=end,
+        certainty=certainty,
+        claimed_by=claimed_by,
+        fatalities=_fatalities(text[a:b]) if event_class == "CivilianCasualties" else None,
+        trigger_start=hit.start,
+    )
+
+
+def _opponent(place: str, agent: str | None, memory: Discourse) -> str | None:
+    controller = memory.controllers.get(place)
+    if controller and controller != agent:
+        return controller
+    for event in reversed(memory.events):
+        if agent and event.agent == agent and event.target:
+            return event.target
+    return None
+
+
+def _dates(
+    view: SentenceView,
+    hit: TriggerHit,
+    clause: tuple[int, int],
+    group: tuple[int, int],
+    antecedent: Event | None,
+) -> tuple[date | None, date | None]:
+    a, b = clause
+    in_group = [d for d in view.dates if group[0] <= d.begin < group[1]]
+    in_clause = [d for d in view.dates if a <= d.begin < b]
+    chosen = (in_group or in_clause or [None])[0]
+    if chosen is not None:
+        return chosen.start, chosen.end
+    if antecedent is not None and _definite_subject(view.clean, a, hit):
+        return antecedent.start, None
+    return None, None
+
+
+def _affects(
+    view: SentenceView, memory: Discourse, clause: tuple[int, int], event_class: str
+) -> str | None:
+    a, b = clause
+    inside = [line for line, s, _ in view.lines if a <= s < b]
+    if inside:
+        return inside[0].key
+    route_ref = re.search(r"\bthe (highway|road|route|supply line|GLOC)\b", view.clean[a:b], re.I)
+    if route_ref and memory.lines and event_class in ("Blockade", "Seizure", "Attack", "Siege"):
+        return memory.lines[-1].key
+    return None
+
+
+def _fatalities(text: str) -> int | None:
+    m = FATALITIES.search(text)
+    if not m:
+        return None
+    raw = (m.group("n") or m.group("n2")).lower().replace(",", "")
+    return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    seen: set[tuple] = set()
+    out = []
+    for event in events:
+        key = (event.type, event.location, event.agent, event.target, event.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(event)
+    return out

@@ -1,0 +1,111 @@
+"""One report -> its facts: the extraction stages run sentence by sentence, in order,
+with the report's discourse memory passed along explicitly."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.clauses import split_clauses
+from kg.extract.control import find_controls
+from kg.extract.dates import find_dates
+from kg.extract.entities import find_mentions, slot_mentions, tokenize
+from kg.extract.events import Discourse, SentenceView, extract_events
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.lexicon import Lexicon
+from kg.extract.sentences import split_sentences
+from kg.extract.supply import find_lines
+from kg.model import Entity, Event, Mention, Report, ReportFacts, Sentence
+
+BROAD_PLACES = ("province", "country", "region")
+_PROVINCE_WORD = re.compile(r"^\s+(?:provinces?|governorates?)\b", re.I)
+_COUNTRYSIDE = re.compile(r"^\s+(?:countryside|province|governorate)\b", re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$", re.I)
+
+
+def extract_report(
+    report: Report, gaz: Gazetteer, lex: Lexicon, minted: dict[str, Entity]
+) -> ReportFacts:
+    facts = ReportFacts(report)
+    memory = Discourse(air_agent=_title_air_agent(report.title, gaz))
+    seen: dict[str, None] = {}
+    for sentence in split_sentences(report):
+        view = _view(sentence, report, gaz, lex, minted, facts.warnings)
+        for control in find_controls(sentence, view.mentions, view.dates):
+            memory.controllers[control.location] = control.controller
+            facts.controls.append(control)
+        events = extract_events(view, lex, memory)
+        memory.events.extend(events)
+        memory.lines.extend(line for line, _, _ in view.lines)
+        memory.places.extend(
+            m for m in view.mentions if m.kind == "place" and view.place_types.get(m.key)
+            not in BROAD_PLACES
+        )
+        facts.supply_lines.extend(line for line, _, _ in view.lines)
+        for mention in view.mentions:
+            seen.setdefault(mention.key)
+    facts.events = _merge_unlocated(memory.events)
+    facts.mentions = list(seen)
+    facts.new_entities = [minted[k] for k in seen if k in minted]
+    return facts
+
+
+def _view(
+    sentence: Sentence,
+    report: Report,
+    gaz: Gazetteer,
+    lex: Lexicon,
+    minted: dict[str, Entity],
+    warnings: list[str],
+) -> SentenceView:
+    clean = sentence.clean
+    mentions = find_mentions(clean, gaz, tokenize(clean))
+    mentions = sorted([*mentions, *slot_mentions(clean, gaz, mentions, minted)], key=_start)
+    mentions = _promote_provinces(clean, mentions, gaz)
+    dates = find_dates(clean, report.year, report.period, warnings)
+    entities = {**gaz.entities, **minted}
+    return SentenceView(
+        sentence=sentence,
+        mentions=mentions,
+        dates=dates,
+        clauses=split_clauses(clean, lex),
+        lines=find_lines(clean, mentions, entities),
+        place_types={m.key: entities[m.key].place_type for m in mentions if m.key in entities},
+        air_actors=frozenset(),
+    )
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def _promote_provinces(clean: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """"Hama and Homs Provinces", "the Aleppo countryside": the province, not the city."""
+    out = list(mentions)
+    for i, mention in enumerate(out):
+        if mention.kind != "place" or not _COUNTRYSIDE.match(clean[mention.end :]):
+            continue
+        plural = bool(re.match(r"^\s+(?:provinces|governorates)\b", clean[mention.end :], re.I))
+        j = i
+        while j >= 0:
+            province = gaz.province_named_like(out[j].key)
+            if province:
+                out[j] = Mention(province, "place", out[j].start, out[j].end, out[j].surface,
+                                 out[j].role)  # fmt: skip
+            if not plural or j == 0 or not _LIST_GAP.match(clean[out[j - 1].end : out[j].start]):
+                break
+            j -= 1
+    return out
+
+
+def _title_air_agent(title: str, gaz: Gazetteer) -> str | None:
+    """"Russian Airstrikes in Syria: ..." -> Russia: the default agent of unattributed strikes."""
+    if not re.search(r"\b(air\s*strikes?|air campaign|strikes)\b", title, re.I):
+        return None
+    actors = [m for m in find_mentions(title, gaz) if m.kind == "actor"]
+    return actors[0].key if actors else None
+
+
+def _merge_unlocated(events: list[Event]) -> list[Event]:
+    """An event with no place that repeats a located one of the report adds nothing."""
+    located = {(e.type, e.agent) for e in events if e.location}
+    return [e for e in events if e.location or (e.type, e.agent) not in located]

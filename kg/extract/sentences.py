@@ -1,0 +1,69 @@
+"""Report body -> sentences, with offsets into the source file.
+
+A full stop ends a sentence unless it closes an abbreviation ("U.S.", "Gen.", "Oct.") or an
+initial; a paragraph break always ends one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Report, Sentence
+from kg.normalize import clean_typography
+
+ABBREVIATIONS = frozenset(
+    """u.s u.k u.n e.g i.e etc vs gen lt col maj brig sgt capt cpt adm cmdr gov pres sen rep dr mr
+    mrs ms st mt no nos approx est km mi ft
+    inc corp co ltd dept min fig al""".split()
+)
+MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
+
+
+def split_sentences(report: Report) -> list[Sentence]:
+    """Split a report body; ``Sentence.start``/``end`` are offsets in the source file."""
+    body = report.body
+    clean = clean_typography(body)
+    sentences: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(clean):
+        if m.group(0)[0] == "." and _ends_in_abbreviation(clean, m.start()):
+            continue
+        _append(sentences, report, body, clean, start, m.end())
+        start = m.end()
+    _append(sentences, report, body, clean, start, len(body))
+    return sentences
+
+
+def _ends_in_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().strip(".")
+    if token in MONTH_ABBREVIATIONS:
+        # "Oct. 5" runs on; "on 23 OCT. These gains ..." ends the sentence.
+        return bool(re.match(r"\.\s*\d", text[dot:]))
+    if token in ABBREVIATIONS:
+        return True
+    return len(token) == 1 and token.isalpha() and text[dot - 1].isupper()
+
+
+def _append(
+    out: list[Sentence], report: Report, body: str, clean: str, begin: int, end: int
+) -> None:
+    chunk = body[begin:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    text = chunk.strip()
+    if not text:
+        return
+    s = begin + lead
+    e = s + len(text)
+    out.append(
+        Sentence(
+            text=text,
+            clean=clean[s:e].replace("\n", " "),
+            start=report.body_start + s,
+            end=report.body_start + e,
+            index=len(out),
+        )
+    )

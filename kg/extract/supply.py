@@ -1,0 +1,103 @@
+"""Supply lines: "the highway between the towns of Khanaser and Ithriya", "ground line of
+communication (GLOC) to Aleppo City", "the Aleppo-Damascus highway"."""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Entity, Mention, SupplyLine
+
+LINE_NOUN = (
+    r"(?:ground lines? of communications?(?:\s*\((?:GLOCs?)\))?|lines? of communications?|GLOCs?|"
+    r"supply lines?|supply routes?|supply roads?|highways?|roads?|routes?|corridors?|motorways?|"
+    r"arter(?:y|ies))"
+)
+_NOUN = re.compile(rf"\b{LINE_NOUN}", re.I)
+_BETWEEN = re.compile(r"^\s+(?:\w+\s+){0,6}?between\s+(?:the\s+)?(?:(?:towns?|cities|villages?)\s+of\s+)?", re.I)  # noqa: E501
+_JOINED = re.compile(r"^\s*[-/]\s*$")
+
+
+def find_lines(
+    clean: str, mentions: list[Mention], entities: dict[str, Entity]
+) -> list[tuple[SupplyLine, int, int]]:
+    """Supply lines named in a sentence, with the character span of each mention."""
+    places = [m for m in mentions if m.kind == "place"]
+    found: list[tuple[SupplyLine, int, int]] = []
+    for noun in _NOUN.finditer(clean):
+        endpoints = (
+            _hyphenated(clean, places, noun.start())
+            or _between(clean, places, noun.end())
+            or _to_from(clean, places, noun.end())
+        )
+        if endpoints:
+            found.append((_line(endpoints, noun.group(0), entities), noun.start(), noun.end()))
+    return found
+
+
+def _hyphenated(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+    """"the Aleppo-Damascus highway": two places joined by a dash right before the noun."""
+    before = [p for p in places if p.end <= at and not clean[p.end : at].strip(" -'s")]
+    if not before:
+        return None
+    last = before[-1]
+    prior = [p for p in places if p.end <= last.start and _JOINED.match(clean[p.end : last.start])]
+    if not prior:
+        return None
+    return [prior[-1].key, last.key], []
+
+
+def _between(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+    m = _BETWEEN.match(clean[at:])
+    if not m:
+        return None
+    start = at + m.end()
+    after = [p for p in places if p.start >= start][:2]
+    if len(after) == 2 and re.fullmatch(r"\s*(?:and|&|-)\s*(?:the\s+)?(?:\w+\s+of\s+)?", clean[after[0].end : after[1].start]):  # noqa: E501
+        return [after[0].key, after[1].key], []
+    return None
+
+
+def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+    """"GLOC to Aleppo City", "the route ... to Aleppo from Hama and Homs Provinces"."""
+    tail = clean[at : at + 120]
+    stop = re.search(r"[;.]|\b(?:which|while|as|but)\b", tail)
+    tail = tail[: stop.start()] if stop else tail
+    dest = _place_after(places, at, tail, r"\b(?:to|into|toward|towards)\s+(?:the\s+)?$")
+    if dest is None:
+        return None
+    origins = [
+        p.key
+        for p in places
+        if at <= p.start < at + len(tail)
+        and p.key != dest
+        and re.search(r"\bfrom\s+(?:the\s+)?(?:[\w'-]+(?:,|\s+and|\s+or)?\s+){0,4}$", clean[at : p.start])
+    ]
+    return [*origins, dest], []
+
+
+def _place_after(places: list[Mention], at: int, tail: str, lead: str) -> str | None:
+    for p in places:
+        if at <= p.start < at + len(tail):
+            if re.search(lead, tail[: p.start - at], re.I):
+                return p.key
+    return None
+
+
+def _line(
+    ends: tuple[list[str], list[str]], noun: str, entities: dict[str, Entity]
+) -> SupplyLine:
+    endpoints, waypoints = ends
+    slugs = [e.split("/", 1)[1] for e in endpoints]
+    labels = [entities[e].label if e in entities else e.split("/", 1)[1] for e in endpoints]
+    kind = re.sub(r"\s*\(.*\)", "", noun).lower()
+    if len(endpoints) == 1:
+        return SupplyLine(
+            f"supply-line/to-{slugs[0]}", f"{kind} to {labels[0]}", tuple(endpoints), (), noun
+        )
+    return SupplyLine(
+        "supply-line/" + "--".join(slugs),
+        f"{' - '.join(labels)} {kind}",
+        tuple(endpoints),
+        tuple(waypoints),
+        noun,
+    )
