@@ -65,6 +65,10 @@ def build(
         int, typer.Option(help="Most nodes drawn on the page; the most central are kept.")
     ] = 1500,
     max_file_mb: Annotated[float, typer.Option(help="Size cap of one input file, in MB.")] = 50,
+    gazetteer: Annotated[
+        Path | None,
+        typer.Option(help="Folder with your own places.ttl and actors.ttl (default: shipped)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Build graph.ttl, graph.html, analysis.json and analysis.md from reports."""
@@ -74,7 +78,11 @@ def build(
 
     paths = inputs or [SAMPLE_REPORTS]
     options = BuildOptions(
-        base=base, strict=strict, max_bytes=int(max_file_mb * 1024 * 1024), max_nodes=max_nodes
+        base=base,
+        strict=strict,
+        max_bytes=int(max_file_mb * 1024 * 1024),
+        max_nodes=max_nodes,
+        reference_dir=gazetteer,
     )
     progress = None if quiet else _progress
     try:
@@ -94,7 +102,7 @@ def _progress(stage: str, done: int, total: int) -> None:
         typer.echo(f"\r{stage}: {done}/{total} files", err=True, nl=done == total)
 
 
-def _summary(result) -> None:  # noqa: ANN001
+def _summary(result) -> None:
     typer.echo(
         f"built {result.out_dir}/: {result.reports} reports, {result.triples} triples, "
         f"{result.entities} entities, {result.events} events, {len(result.warnings)} warnings"

@@ -1,11 +1,11 @@
 """One exception tree for the library; the CLI turns each into a one-line message.
 
-    KGError
-    ├── InputError      a file, folder or text the user gave cannot be read or used
-    ├── OntologyError   the shipped ontology, shapes or reference data are broken
-    ├── QueryError      a SPARQL query is malformed or refused
-    ├── StoreError      a triple store cannot be opened, read or written
-    └── StageError      a pipeline stage failed (names the stage)
+KGError
+├── InputError      a file, folder or text the user gave cannot be read or used
+├── OntologyError   the shipped ontology, shapes or reference data are broken
+├── QueryError      a SPARQL query is malformed or refused
+├── StoreError      a triple store cannot be opened, read or written
+└── StageError      a pipeline stage failed (names the stage)
 """
 
 

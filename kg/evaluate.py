@@ -96,7 +96,7 @@ def load_gold(paths: list[Path]) -> dict[str, dict]:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: not a gold annotation ({exc})") from exc
         if not isinstance(data, dict) or not isinstance(data.get("reports"), dict):
-            raise InputError(f"{path}: not a gold annotation (no \"reports\" object)")
+            raise InputError(f'{path}: not a gold annotation (no "reports" object)')
         reports.update(data["reports"])
     return reports
 
@@ -179,9 +179,7 @@ def _score_lines(index: GraphIndex, report: URIRef | None, gold: list[dict], tal
         lines |= set(index.mentions(report, SKG.SupplyLine))
         for event in index.events(report):
             lines |= set(index.graph.objects(event, SKG.affects))
-    connected = [
-        [index.keys(p) for p in index.graph.objects(line, SKG.connects)] for line in lines
-    ]
+    connected = [[index.keys(p) for p in index.graph.objects(line, SKG.connects)] for line in lines]
     for line in gold:
         ends = [keys_of(names) for names in line.get("endpoints", [])]
         if any(all(any(e & p for p in places) for e in ends) for places in connected):
@@ -190,7 +188,9 @@ def _score_lines(index: GraphIndex, report: URIRef | None, gold: list[dict], tal
             tally.fn += 1
 
 
-def _score_events(index: GraphIndex, report: URIRef | None, gold: list[dict], scores: Scores) -> None:
+def _score_events(
+    index: GraphIndex, report: URIRef | None, gold: list[dict], scores: Scores
+) -> None:
     predicted = index.events(report) if report is not None else []
     used: set[URIRef] = set()
     for ev in gold:
@@ -227,9 +227,7 @@ def _match_event(
         if event in used or index.event_type(event) != ev.get("type"):
             continue
         locations = list(index.graph.objects(event, SKG.location))
-        if place is None and not locations:
-            candidates.append(event)
-        elif place is not None and any(wanted & index.keys(loc) for loc in locations):
+        if (place is None and not locations) or (place is not None and any(wanted & index.keys(loc) for loc in locations)):
             candidates.append(event)
     if not candidates:
         return None
@@ -244,7 +242,9 @@ def format_scores(scores: Scores) -> str:
         t: Tally = getattr(scores, name)
         rows.append(f"{name:<14} {t.precision:>9.3f}  {t.recall:>6.3f}  {t.f1:.3f}"
                     f"   (tp {t.tp}, fp {t.fp}, fn {t.fn})")  # fmt: skip
-    rows.append(f"event agent accuracy       {scores.agent_accuracy:.3f}  ({scores.matched} matched)")
+    rows.append(
+        f"event agent accuracy       {scores.agent_accuracy:.3f}  ({scores.matched} matched)"
+    )
     rows.append(f"event start-date accuracy  {scores.start_accuracy:.3f}")
     for title in scores.missing_reports:
         rows.append(f"missing report: {title}")

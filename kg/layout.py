@@ -17,7 +17,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 
-SPACING = 90.0  # the ideal edge length, in vis-network canvas pixels
+SPACING = 110.0  # the ideal edge length, in vis-network canvas pixels
 EXACT_REPULSION_MAX_NODES = 150  # below this every pair repels: nicer, and still cheap
 GRAVITY = 0.02  # pulls disconnected pieces towards the centre instead of drifting off
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))

@@ -87,15 +87,11 @@ def tokens_for_key(name: str) -> list[str]:
     text = ascii_fold(name).lower().replace("'", "")
     raw = re.findall(r"[a-z0-9]+-?", text)
     words: list[str] = []
-    after_article = False
     for i, piece in enumerate(raw):
         word = piece.rstrip("-")
         hyphenated = piece.endswith("-")
         is_last = i == len(raw) - 1
         if not is_last and (word in STANDALONE_ARTICLES or (hyphenated and word in ARTICLES)):
-            after_article = True
             continue
         words.append(word)
-        after_article = False
     return words
-

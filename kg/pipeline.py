@@ -46,6 +46,7 @@ class BuildOptions:
     strict: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     max_nodes: int = 1500
+    reference_dir: Path | None = None  # holds places.ttl and actors.ttl; default: shipped
 
 
 @contextmanager
@@ -105,7 +106,9 @@ def build(
     result = BuildResult(out_dir=out_dir)
     files = find_inputs(inputs)
     with stage("load", result.seconds):
-        gaz, lex = load_gazetteer(), load_lexicon()
+        ref = options.reference_dir
+        gaz = load_gazetteer(ref / "places.ttl", ref / "actors.ttl") if ref else load_gazetteer()
+        lex = load_lexicon()
     facts = extract_all(files, options, result, gaz, lex, progress)
     with stage("rdf", result.seconds):
         builder = GraphBuilder(gaz, options.base)
@@ -123,7 +126,7 @@ def build(
     return result
 
 
-def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) -> None:  # noqa: ANN001
+def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) -> None:
     from kg.analysis import analyze, write_analysis
     from kg.render import write_graph_page
 
@@ -142,6 +145,7 @@ def staging(out_dir: Path) -> Iterator[Path]:
     try:
         yield tmp
         for path in sorted(tmp.iterdir()):
+            path.chmod(0o644)  # temp files are created private; outputs are for reading
             os.replace(path, out_dir / path.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -52,7 +52,7 @@ class GraphBuilder:
     def iri(self, key: str) -> URIRef:
         return self.ns[key]
 
-    def add(self, s, p, o) -> None:  # noqa: ANN001
+    def add(self, s, p, o) -> None:
         self.triples.add((s, p, o))
 
     # --- reports ---------------------------------------------------------------------------
@@ -94,7 +94,11 @@ class GraphBuilder:
     def add_entity(self, key: str) -> None:
         """An entity's reference triples, and those of the province/country it lies in."""
         node = self.iri(key)
-        if (node, RDF.type, SKG.Place) in self.triples or (node, RDF.type, SKG.Actor) in self.triples:
+        if (node, RDF.type, SKG.Place) in self.triples or (
+            node,
+            RDF.type,
+            SKG.Actor,
+        ) in self.triples:
             return
         if key in self.gaz.facts:
             for pred, obj in self.gaz.facts[key]:
@@ -112,7 +116,7 @@ class GraphBuilder:
         if entity.place_type:
             self.add(node, SKG.placeType, Literal(entity.place_type))
 
-    def _term(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode):  # noqa: ANN202
+    def _term(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
         if isinstance(obj, ox.NamedNode):
             value = obj.value
             if value.startswith(REFERENCE_BASE) and str(self.ns) != REFERENCE_BASE:
@@ -145,8 +149,16 @@ class GraphBuilder:
     def add_event(self, event: Event, report_iri: URIRef, report: Report) -> None:
         s = event.sentence
         node = self.iri(
-            "event/" + short_hash(report_iri, s.start, event.trigger_start, event.type,
-                                  event.location, event.agent, event.target)  # fmt: skip
+            "event/"
+            + short_hash(
+                report_iri,
+                s.start,
+                event.trigger_start,
+                event.type,
+                event.location,
+                event.agent,
+                event.target,
+            )
         )
         self.add(node, RDF.type, SKG.Event)
         self.add(node, RDF.type, SKG[event.type])
@@ -175,7 +187,9 @@ class GraphBuilder:
 
     def add_control(self, control: Control, report_iri: URIRef) -> None:
         s = control.sentence
-        node = self.iri("control/" + short_hash(report_iri, s.start, control.location, control.controller))
+        node = self.iri(
+            "control/" + short_hash(report_iri, s.start, control.location, control.controller)
+        )
         self.add(node, RDF.type, SKG.TerritorialControl)
         self.add(node, SKG.location, self.iri(control.location))
         self.add(node, SKG.controlledBy, self.iri(control.controller))
@@ -210,7 +224,9 @@ def _date(d: date) -> Literal:
 def _add_used_terms(g: Graph) -> None:
     """The ontology's own description of every term the instance data uses."""
     ontology = load_ontology()
-    used = set(g.predicates()) | set(g.objects(None, RDF.type)) | set(g.objects(None, SKG.certainty))
+    used = (
+        set(g.predicates()) | set(g.objects(None, RDF.type)) | set(g.objects(None, SKG.certainty))
+    )
     for term in used:
         for p, o in ontology.predicate_objects(term):
             if not isinstance(o, BNode):

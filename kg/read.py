@@ -32,7 +32,9 @@ def find_inputs(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_report_file(p))
             if not found:
-                raise InputError(f"{path}: folder holds no report files ({', '.join(REPORT_SUFFIXES)})")
+                raise InputError(
+                    f"{path}: folder holds no report files ({', '.join(REPORT_SUFFIXES)})"
+                )
             files.extend(found)
         else:
             files.append(path)
@@ -89,7 +91,7 @@ def _looks_like_title(paragraph: str) -> bool:
     if "\n" in paragraph or len(paragraph) > _TITLE_MAX_CHARS:
         return False
     stripped = paragraph.rstrip()
-    if stripped.endswith((".", "!", "?", ";", ",", ":")) and not re.search(r"\d\.$", stripped):
+    if stripped.endswith((".", "!", "?", ";", ",", ":")):
         return False
     words = re.findall(r"[A-Za-z][\w'’-]*", stripped)
     return bool(words) and (stripped[0].isupper() or stripped[0].isdigit())

@@ -454,7 +454,7 @@ def _vis_options(edge_count: int) -> dict[str, Any]:
         },
         "edges": {
             "smooth": {"enabled": True, "type": "continuous"} if small else False,
-            "font": {"size": 9, "color": "#57606a", "strokeWidth": 3, "align": "middle"},
+            "font": {"size": 8, "color": "#6e7781", "strokeWidth": 3, "align": "middle"},
             "scaling": {"min": 1, "max": 6, "label": {"enabled": small, "drawThreshold": 8}},
             "selectionWidth": 2,
         },

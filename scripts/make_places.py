@@ -58,8 +58,8 @@ PREFIXES = (
 
 # Ayn, hamza and typographic quotes all become the ASCII apostrophe.
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019`\u02bf\u02be\u02bc\u00b4\u2032", "'"))
-_ARTICLE = r"(?:al|ar|as|ash|ad|adh|az|at|ath|an|el|ad-d)"
-_LEADING_ARTICLE = re.compile(rf"^({_ARTICLE})\s+(?=\S)", re.IGNORECASE)
+_ARTICLE = r"(?:al|ar|as|ash|ad|adh|az|at|ath|an|el)"
+_LEADING_ARTICLE = re.compile(rf"^({_ARTICLE})[\s-]+(?=\S)", re.IGNORECASE)
 _INNER_ARTICLE = re.compile(rf"(?<=\s)({_ARTICLE})\s+(?=\S)")
 _WORD_START_APOSTROPHE = re.compile(r"(^|[\s-])'+")
 
@@ -114,7 +114,24 @@ def fold(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", to_ascii(name).casefold())
 
 
-def keep_alternate(raw: str, stop_words: set[str], stop_tokens: set[str]) -> bool:
+@dataclass(frozen=True)
+class AltFilter:
+    """The [filter] table of admin1.toml: what GeoNames alternates to drop."""
+
+    stop_words: frozenset[str]
+    stop_tokens: frozenset[str]
+    stop_pattern: re.Pattern[str]
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> AltFilter:
+        return cls(
+            frozenset(w.casefold() for w in table["stop_words"]),
+            frozenset(w.casefold() for w in table["stop_tokens"]),
+            re.compile("|".join(f"(?:{p})" for p in table["stop_patterns"])),
+        )
+
+
+def keep_alternate(raw: str, stop: AltFilter) -> bool:
     """Whether a GeoNames alternate name is one a report could write."""
     if not is_latin(raw):
         return False
@@ -130,19 +147,18 @@ def keep_alternate(raw: str, stop_words: set[str], stop_tokens: set[str]) -> boo
         and not (len(letters) <= 5 and all(c.isupper() for c in letters))
         and not any(c.isdigit() for c in name)
         and not set("(),/;").intersection(name)
-        and name.casefold() not in stop_words
-        and not words & stop_tokens
+        and name.casefold() not in stop.stop_words
+        and not words & stop.stop_tokens
+        and not stop.stop_pattern.search(name)
     )
 
 
-def clean_alternates(
-    label: str, names: Iterable[str], stop_words: set[str], stop_tokens: set[str]
-) -> set[str]:
+def clean_alternates(label: str, names: Iterable[str], stop: AltFilter) -> set[str]:
     """ASCII alternates, one per spelling, none a respelling of the label."""
     taken = {fold(label)}
     kept: dict[str, str] = {}
     for raw in sorted(names):
-        if not keep_alternate(raw, stop_words, stop_tokens):
+        if not keep_alternate(raw, stop):
             continue
         name = _WORD_START_APOSTROPHE.sub(r"\1", to_ascii(raw))
         key = fold(name)
@@ -212,20 +228,19 @@ def make_provinces(admin1: dict[str, Any], cities: dict[str, dict[str, Any]]) ->
     return places
 
 
-def city_place(
-    city: dict[str, Any], override: dict[str, Any], stop: tuple[set[str], set[str]]
-) -> Place:
+def city_place(city: dict[str, Any], override: dict[str, Any], stop: AltFilter) -> Place:
     """One GeoNames city, with its curated label, altLabels and type applied."""
     geonames_label = label_from_geonames(city["name"])
     label = override.get("label", geonames_label)
     population = int(city["population"] or 0)
-    names = [*city["alternatenames"], city["name"]]
-    alts = clean_alternates(label, names, *stop)
+    in_covered = city["countrycode"] in COUNTRIES_COVERED
+    # Abroad, GeoNames' alternates are foreign exonyms ("Wien"); so are a big city's.
+    names = city["alternatenames"] if override.get("geonames_alts", in_covered) else []
+    alts = clean_alternates(label, [*names, city["name"]], stop)
     if geonames_label != label:
         alts.add(geonames_label)
     alts -= set(override.get("drop_alt", []))
     alts |= set(override.get("alt", []))
-    in_covered = city["countrycode"] in COUNTRIES_COVERED
     return Place(
         label=label,
         place_type=override.get("type", type_for_population(population)),
@@ -245,10 +260,7 @@ def make_cities(
     overrides: dict[str, dict[str, Any]] = curated.get("geonames", {})
     dropped = {str(i) for i in curated.get("geonames_drop", {}).get("ids", [])}
     abroad = [str(i) for i in curated.get("abroad", {}).get("ids", [])]
-    stop = (
-        {w.casefold() for w in admin1["filter"]["stop_words"]},
-        {w.casefold() for w in admin1["filter"]["stop_tokens"]},
-    )
+    stop = AltFilter.from_table(admin1["filter"])
     chosen = sorted(
         gid
         for gid, city in cities.items()
@@ -280,6 +292,15 @@ def make_curated(curated: dict[str, Any]) -> list[Place]:
             )
         )
     return places
+
+
+def name_capitals(places: list[Place], admin1: dict[str, Any]) -> None:
+    """ "Aleppo City", "Deir ez-Zour City": the capital of the province of the same name."""
+    by_id = {p.geonames_id: p for p in places if p.geonames_id}
+    for row in admin1["province"]:
+        capital = by_id[str(row["capital"])]
+        if slugify(capital.label) == slugify(row["name"]):
+            capital.alts.add(f"{capital.label} City")
 
 
 def resolve_province_names(places: list[Place], admin1: dict[str, Any]) -> None:
@@ -400,6 +421,7 @@ def build(admin1_path: Path = ADMIN1, curated_path: Path = CURATED) -> tuple[str
     provinces = make_provinces(admin1, cities)
     places = countries + provinces + make_cities(cities, curated, admin1) + make_curated(curated)
     resolve_province_names(places, admin1)
+    name_capitals(places, admin1)
     _check_covered(places, provinces, countries)
     province_slugs = {p.province: slugify(p.label.removesuffix(" Province")) + "-province"
                       for p in provinces}  # fmt: skip

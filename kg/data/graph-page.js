@@ -72,7 +72,7 @@
       timer = setTimeout(onControlsChanged, 200);
     });
     $("kg-reset").addEventListener("click", function () { writeControls({}); onControlsChanged(); });
-    $("kg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+    $("kg-fit").addEventListener("click", fitVisible);
   }
 
   // ------------------------------------------------------------ filters <-> controls <-> hash
@@ -246,6 +246,11 @@
 
   function onControlsChanged() { apply(); }
 
+  function fitVisible() {
+    var shown = Object.keys(D.nodes).filter(function (id) { return !state.hidden[id]; });
+    network.fit({ nodes: shown.length ? shown : undefined, animation: false });
+  }
+
   // ------------------------------------------------------------ evidence panel
 
   function label(id) { return D.labels[id] || id; }
@@ -346,7 +351,7 @@
       apply({ fromHash: true });
       if (f.select && D.nodes[f.select]) showPanel(f.select);
     });
-    network.fit({ animation: false });
+    fitVisible();
     network.redraw();
   }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from kg.extract.lexicon import Lexicon
@@ -23,18 +24,22 @@ def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
         if cut - cuts[-1] > 3:
             cuts.append(cut)
     cuts.append(len(clean))
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if clean[a:b].strip()]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if clean[a:b].strip()]
 
 
-_LIST_BEFORE = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*,\s+(?:[a-z]+\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*$")
+_LIST_BEFORE = re.compile(
+    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*,\s+(?:[a-z]+\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*$"
+)
 
 
 def _closes_list(clean: str, at: int, boundary: str) -> bool:
-    """", and" ending "ar-Raqqa, Homs, and reportedly Deir ez-Zour" joins a list of names."""
-    return boundary.strip().lower() == ", and" and bool(_LIST_BEFORE.search(clean[max(0, at - 80) : at]))
+    """ ", and" ending "ar-Raqqa, Homs, and reportedly Deir ez-Zour" joins a list of names."""
+    return boundary.strip().lower() == ", and" and bool(
+        _LIST_BEFORE.search(clean[max(0, at - 80) : at])
+    )
 
 
 def _inside_between(clean: str, at: int) -> bool:
-    """", and" inside "between X, Y, and Z" does not end the clause."""
+    """ ", and" inside "between X, Y, and Z" does not end the clause."""
     window = clean[max(0, at - 60) : at].lower()
     return "between" in window and " and " not in window[window.rfind("between") :]

@@ -148,7 +148,7 @@ def _range_span(
         end = _safe_date(ey, end_month, second[1])
     if m.group("lead") and m.group("lead").lower() == "since":
         end = None
-    if start is None or (second is not None and end is None and not m.group("lead") == "since"):
+    if start is None or (second is not None and end is None and m.group("lead") != "since"):
         notes.append(f"impossible date {m.group(0)!r} ignored")
         if start is None:
             return None

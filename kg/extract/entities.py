@@ -72,7 +72,7 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
 
 
 def _stream(tokens: list[Token]) -> tuple[str, list[int]]:
-    """" k1 k2 k3 " and, per character, the index of the token it came from."""
+    """ " k1 k2 k3 " and, per character, the index of the token it came from."""
     parts = [" "]
     owners = [-1]
     for i, token in enumerate(tokens):

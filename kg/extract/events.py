@@ -9,6 +9,7 @@ places are the first place after the trigger and the places coordinated with it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,7 +89,9 @@ class SentenceView:
 def extract_events(view: SentenceView, lex: Lexicon, memory: Discourse) -> list[Event]:
     events: list[Event] = []
     for a, b in view.clauses:
-        hits = [h for h in _clause_triggers(view, lex, a, b) if not _irrealis(view.clean, a, h, lex)]
+        hits = [
+            h for h in _clause_triggers(view, lex, a, b) if not _irrealis(view.clean, a, h, lex)
+        ]
         cutting = [h for h in hits if h.trigger.kind != "adjective"]
         for hit in hits:
             stop = next((h.start for h in cutting if h.start > hit.start), b)
@@ -220,7 +223,7 @@ def _adjectival(
     clause: tuple[int, int],
     so_far: list[Event],
 ) -> list[Event]:
-    """"offensive against ISIS near the besieged Kuweires Airbase": the offensive's target
+    """ "offensive against ISIS near the besieged Kuweires Airbase": the offensive's target
     besieges the place, and the offensive's agent is the besieged party."""
     places = [p for p in view.places(hit.end, clause[1]) if p.start - hit.end < 25]
     if not places:
@@ -263,7 +266,7 @@ def _plausible(
 def _is_anaphoric(
     text: str, hit: TriggerHit, view: SentenceView, window: tuple[int, int], lex: Lexicon
 ) -> bool:
-    """"the strikes killed ...", "These gains blocked ...": a noun naming an earlier event."""
+    """ "the strikes killed ...", "These gains blocked ...": a noun naming an earlier event."""
     if hit.trigger.kind != "noun":
         return False
     determiners = "|".join(lex.words("anaphora", "determiners"))
@@ -371,14 +374,18 @@ def _target(
     so_far: list[Event],
 ) -> str | None:
     text = view.clean
-    lead = r"\b(?:against|targeting|targeted|target|on|with|and|at|attacked|besieged|struck|hit|" \
+    lead = (
+        r"\b(?:against|targeting|targeted|target|on|with|and|at|attacked|besieged|struck|hit|"
         r"shelled|bombed|ambushed|encircled)\s+(?:the\s+)?(?:positions\s+of\s+)?$"
+    )
     for mention in view.actors(*window):
-        if mention.key == agent or mention.role == "demonym" and event_class != "Airstrike":
+        if mention.key == agent or (mention.role == "demonym" and event_class != "Airstrike"):
             continue
         if re.search(lead, text[max(window[0] - 12, 0) : mention.start], re.I):
             return mention.key
-        if mention.role == "held" or re.match(r"'s\b|\s+(positions|forces|fighters)", text[mention.end :]):
+        if mention.role == "held" or re.match(
+            r"'s\b|\s+(positions|forces|fighters)", text[mention.end :]
+        ):
             return mention.key
     anti = [m for m in view.actors(a, hit.end) if m.role == "anti"]
     if anti:
@@ -441,12 +448,12 @@ def _hedge_word(word: str) -> Certainty:
 
 
 def _parallel_groups(text: str, window: tuple[int, int]) -> list[tuple[int, int]]:
-    """"offensives against rebels in X and against ISIS near Y": two argument groups."""
+    """ "offensives against rebels in X and against ISIS near Y": two argument groups."""
     cuts = [window[0]]
     for m in PARALLEL.finditer(text, window[0], window[1]):
         cuts.append(m.start())
     cuts.append(window[1])
-    return list(zip(cuts, cuts[1:], strict=False))
+    return list(itertools.pairwise(cuts))
 
 
 def _build(
@@ -469,10 +476,7 @@ def _build(
     scope = HEDGE_IN_LIST.sub(" ", text[a:b]) if item_hedge is None else text[a:b]
     scope = re.sub(r"\breports? of\b(?=.{25,})", " ", scope[: max(0, min(b, group[1]) - a)] + " ")
     certainty = (
-        item_hedge
-        or hedge_of(scope, lex)
-        or sentence_scope_hedge(text, a, lex)
-        or "Confirmed"
+        item_hedge or hedge_of(scope, lex) or sentence_scope_hedge(text, a, lex) or "Confirmed"
     )
     claimed_by = claimant(text, view.actors(0, len(text)), lex) if certainty == "Claimed" else None
     if target is None and place and event_class in ("Seizure", "Attack", "Siege", "Blockade"):

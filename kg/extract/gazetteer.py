@@ -98,7 +98,7 @@ class Gazetteer:
         return None
 
     def province_named_like(self, key: str) -> str | None:
-        """"Homs" (the city) -> "place/homs-province" when the province bears its name."""
+        """ "Homs" (the city) -> "place/homs-province" when the province bears its name."""
         entity = self.entities.get(key)
         if entity is None:
             return None
@@ -154,13 +154,13 @@ def _add_entity(gaz: Gazetteer, key: str, kind: EntityKind, values: dict[str, li
     parents = values.get(f"{SKG}locatedIn", [])
     entity = Entity(key=key, kind=kind, label=label, alt_labels=alts, place_type=place_type)
     gaz.entities[key] = entity
-    gaz.located_in[key] = sorted(p[len(ID):] for p in parents if p.startswith(ID))
+    gaz.located_in[key] = sorted(p[len(ID) :] for p in parents if p.startswith(ID))
     if WGS_LAT in values and WGS_LONG in values:
         gaz.coords[key] = (float(values[WGS_LAT][0]), float(values[WGS_LONG][0]))
     if values.get(f"{SKG}population"):
         gaz.population[key] = int(float(values[f"{SKG}population"][0]))
     if values.get(f"{SKG}partOf"):
-        gaz.part_of[key] = values[f"{SKG}partOf"][0][len(ID):]
+        gaz.part_of[key] = values[f"{SKG}partOf"][0][len(ID) :]
     for name in (label, *alts):
         _index(gaz, Alias(key, kind, name))
     for demonym in values.get(f"{SKG}demonym", []):

@@ -37,8 +37,9 @@ def extract_report(
         memory.events.extend(events)
         memory.lines.extend(line for line, _, _ in view.lines)
         memory.places.extend(
-            m for m in view.mentions if m.kind == "place" and view.place_types.get(m.key)
-            not in BROAD_PLACES
+            m
+            for m in view.mentions
+            if m.kind == "place" and view.place_types.get(m.key) not in BROAD_PLACES
         )
         facts.supply_lines.extend(line for line, _, _ in view.lines)
         for mention in view.mentions:
@@ -79,7 +80,7 @@ def _start(mention: Mention) -> int:
 
 
 def _promote_provinces(clean: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
-    """"Hama and Homs Provinces", "the Aleppo countryside": the province, not the city."""
+    """ "Hama and Homs Provinces", "the Aleppo countryside": the province, not the city."""
     out = list(mentions)
     for i, mention in enumerate(out):
         if mention.kind != "place" or not _COUNTRYSIDE.match(clean[mention.end :]):
@@ -98,7 +99,7 @@ def _promote_provinces(clean: str, mentions: list[Mention], gaz: Gazetteer) -> l
 
 
 def _title_air_agent(title: str, gaz: Gazetteer) -> str | None:
-    """"Russian Airstrikes in Syria: ..." -> Russia: the default agent of unattributed strikes."""
+    """ "Russian Airstrikes in Syria: ..." -> Russia: the default agent of unattributed strikes."""
     if not re.search(r"\b(air\s*strikes?|air campaign|strikes)\b", title, re.I):
         return None
     actors = [m for m in find_mentions(title, gaz) if m.kind == "actor"]

@@ -13,7 +13,9 @@ LINE_NOUN = (
     r"arter(?:y|ies))"
 )
 _NOUN = re.compile(rf"\b{LINE_NOUN}", re.I)
-_BETWEEN = re.compile(r"^\s+(?:\w+\s+){0,6}?between\s+(?:the\s+)?(?:(?:towns?|cities|villages?)\s+of\s+)?", re.I)  # noqa: E501
+_BETWEEN = re.compile(
+    r"^\s+(?:\w+\s+){0,6}?between\s+(?:the\s+)?(?:(?:towns?|cities|villages?)\s+of\s+)?", re.I
+)
 _JOINED = re.compile(r"^\s*[-/]\s*$")
 
 
@@ -35,7 +37,7 @@ def find_lines(
 
 
 def _hyphenated(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
-    """"the Aleppo-Damascus highway": two places joined by a dash right before the noun."""
+    """ "the Aleppo-Damascus highway": two places joined by a dash right before the noun."""
     before = [p for p in places if p.end <= at and not clean[p.end : at].strip(" -'s")]
     if not before:
         return None
@@ -52,13 +54,15 @@ def _between(clean: str, places: list[Mention], at: int) -> tuple[list[str], lis
         return None
     start = at + m.end()
     after = [p for p in places if p.start >= start][:2]
-    if len(after) == 2 and re.fullmatch(r"\s*(?:and|&|-)\s*(?:the\s+)?(?:\w+\s+of\s+)?", clean[after[0].end : after[1].start]):  # noqa: E501
+    if len(after) == 2 and re.fullmatch(
+        r"\s*(?:and|&|-)\s*(?:the\s+)?(?:\w+\s+of\s+)?", clean[after[0].end : after[1].start]
+    ):
         return [after[0].key, after[1].key], []
     return None
 
 
 def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
-    """"GLOC to Aleppo City", "the route ... to Aleppo from Hama and Homs Provinces"."""
+    """ "GLOC to Aleppo City", "the route ... to Aleppo from Hama and Homs Provinces"."""
     tail = clean[at : at + 120]
     stop = re.search(r"[;.]|\b(?:which|while|as|but)\b", tail)
     tail = tail[: stop.start()] if stop else tail
@@ -70,22 +74,21 @@ def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], lis
         for p in places
         if at <= p.start < at + len(tail)
         and p.key != dest
-        and re.search(r"\bfrom\s+(?:the\s+)?(?:[\w'-]+(?:,|\s+and|\s+or)?\s+){0,4}$", clean[at : p.start])
+        and re.search(
+            r"\bfrom\s+(?:the\s+)?(?:[\w'-]+(?:,|\s+and|\s+or)?\s+){0,4}$", clean[at : p.start]
+        )
     ]
     return [*origins, dest], []
 
 
 def _place_after(places: list[Mention], at: int, tail: str, lead: str) -> str | None:
     for p in places:
-        if at <= p.start < at + len(tail):
-            if re.search(lead, tail[: p.start - at], re.I):
-                return p.key
+        if at <= p.start < at + len(tail) and re.search(lead, tail[: p.start - at], re.I):
+            return p.key
     return None
 
 
-def _line(
-    ends: tuple[list[str], list[str]], noun: str, entities: dict[str, Entity]
-) -> SupplyLine:
+def _line(ends: tuple[list[str], list[str]], noun: str, entities: dict[str, Entity]) -> SupplyLine:
     endpoints, waypoints = ends
     slugs = [e.split("/", 1)[1] for e in endpoints]
     labels = [entities[e].label if e in entities else e.split("/", 1)[1] for e in endpoints]

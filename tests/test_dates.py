@@ -1,0 +1,59 @@
+"""Dates of the register, as the sample and the corpus write them."""
+
+from datetime import date
+
+import pytest
+
+from kg.extract.dates import find_dates, title_period
+from kg.model import Period
+
+PERIOD = Period(date(2015, 10, 27), date(2015, 11, 5))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("positions in Homs from November 4 - 5.", date(2015, 11, 4), date(2015, 11, 5)),
+        ("along the highway on 23 OCT.", date(2015, 10, 23), date(2015, 10, 23)),
+        (
+            "reports from October 28 – November 1 amidst talks",
+            date(2015, 10, 28),
+            date(2015, 11, 1),
+        ),
+        ("held in Vienna on October 30 and", date(2015, 10, 30), date(2015, 10, 30)),
+        ("from November 6 to November 8", date(2015, 11, 6), date(2015, 11, 8)),
+        ("between 4 and 6 November", date(2015, 11, 4), date(2015, 11, 6)),
+        ("targeted rebels from October 27-28 as", date(2015, 10, 27), date(2015, 10, 28)),
+        ("besieged since August 2015", date(2015, 8, 1), None),
+        ("on Nov. 5, 2016", date(2016, 11, 5), date(2016, 11, 5)),
+        ("over the past few days", date(2015, 11, 2), date(2015, 11, 5)),
+    ],
+)
+def test_date_forms(text, start, end):
+    spans = find_dates(text.replace("–", "-"), 2015, PERIOD)
+    assert (spans[0].start, spans[0].end) == (start, end)
+
+
+def test_yearless_dates_take_the_year_across_a_new_year():
+    period = Period(date(2015, 12, 28), date(2016, 1, 4))
+    assert find_dates("on January 2", 2015, period)[0].start == date(2016, 1, 2)
+    assert find_dates("on December 30", 2015, period)[0].start == date(2015, 12, 30)
+
+
+def test_impossible_and_inverted_ranges_are_warned_not_fatal():
+    warnings: list[str] = []
+    assert find_dates("on February 30", 2016, None, warnings) == []
+    spans = find_dates("from November 8 to November 6", 2015, None, warnings)
+    assert spans[0].start == date(2015, 11, 8) and spans[0].end is None
+    assert len(warnings) == 2
+
+
+def test_title_periods():
+    assert title_period("Russian Airstrikes in Syria: October 27 - November 5th, 2015") == (
+        Period(date(2015, 10, 27), date(2015, 11, 5)),
+        2015,
+    )
+    assert title_period("Iraq Situation Report: December 22-28, 2015")[0] == Period(
+        date(2015, 12, 22), date(2015, 12, 28)
+    )
+    assert title_period("Regime Forces Launch Offensive in Aleppo") == (None, None)

@@ -1,0 +1,132 @@
+"""Extraction rule families on real sentences of the register, negatives included."""
+
+from functools import cache
+
+import pytest
+
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.lexicon import load_lexicon
+from kg.extract.report import extract_report
+from kg.model import ReportFacts
+from kg.read import split_reports
+
+
+@cache
+def resources():
+    return load_gazetteer(), load_lexicon()
+
+
+def facts_of(body: str, title: str = "Syria Situation Report: November 1 - 8, 2015") -> ReportFacts:
+    gaz, lex = resources()
+    report = split_reports(f"{title}\n\n{body}\n", "t.txt")[0]
+    return extract_report(report, gaz, lex, {})
+
+
+def events(body: str, **kw):
+    return [(e.type, e.agent, e.target, e.location) for e in facts_of(body, **kw).events]
+
+
+def test_list_of_places_gives_one_event_each_with_item_hedges():
+    f = facts_of(
+        "Russian airstrikes targeted ISIS’s positions in ar-Raqqa, Homs, and reportedly "
+        "Deir ez-Zour from November 4 - 5."
+    )
+    got = {(e.location, e.certainty, str(e.start), str(e.end)) for e in f.events}
+    assert got == {
+        ("place/raqqa", "Confirmed", "2015-11-04", "2015-11-05"),
+        ("place/homs", "Confirmed", "2015-11-04", "2015-11-05"),
+        ("place/deir-ez-zour", "Reported", "2015-11-04", "2015-11-05"),
+    }
+    assert all(e.agent == "actor/russia" and e.target == "actor/isis" for e in f.events)
+
+
+def test_passive_and_fell_to_take_the_agent_after_the_verb():
+    got = events("The town of Morek fell to rebels on November 5. Safira was captured by ISIS.")
+    assert ("Seizure", "actor/rebels", None, "place/morek") in [(*g[:2], None, g[3]) for g in got]
+    assert any(g[0] == "Seizure" and g[1] == "actor/isis" for g in got)
+
+
+def test_negated_and_future_events_are_not_created():
+    assert events("ISIS failed to seize the town of Safira on November 3.") == []
+    assert events("Regime forces will likely attack Palmyra in the coming weeks.") == []
+    assert events("Russia aims to enable the regime to recapture Aleppo City.") == []
+    assert events("The route used by the regime to deploy reinforcements to Aleppo.") == []
+
+
+def test_key_takeaway_is_not_a_place():
+    f = facts_of("Key Takeaway: ISIS seized the town of Mheen in Homs Province on November 1.")
+    assert not any("key" in m for m in f.mentions)
+    assert [(e.type, e.location) for e in f.events] == [("Seizure", "place/mheen")]
+
+
+def test_held_compounds_give_control_and_targets():
+    f = facts_of("Russian airstrikes targeted the ISIS-held town of Albu Kamal on November 5.")
+    assert [(c.location, c.controller) for c in f.controls] == [("place/albu-kamal", "actor/isis")]
+    assert f.events[0].target == "actor/isis"
+
+
+def test_supply_line_between_two_towns_and_anaphora():
+    f = facts_of(
+        "ISIS seized multiple checkpoints along the highway between the towns of Khanaser and "
+        "Ithriya on 23 OCT. These gains blocked the route used by the Syrian regime to deploy "
+        "reinforcements to Aleppo from Hama and Homs Provinces.",
+        title="The Fight for Aleppo: October 21-28, 2015",
+    )
+    line = f.supply_lines[0]
+    assert set(line.endpoints) == {"place/khanaser", "place/ithriya"}
+    seizure, blockade = f.events
+    assert (seizure.type, seizure.location, seizure.affects) == (
+        "Seizure",
+        "place/khanaser",
+        line.key,
+    )
+    assert (blockade.type, blockade.agent, str(blockade.start)) == (
+        "Blockade",
+        "actor/isis",
+        "2015-10-23",
+    )
+    assert not any(e.type == "Deployment" for e in f.events)
+
+
+def test_civilian_casualties_with_fatalities_and_claim():
+    f = facts_of(
+        "Local sources reported that Russian airstrikes targeted Albu Kamal on November 5, "
+        "claiming that the strikes killed over 50 civilians."
+    )
+    cc = next(e for e in f.events if e.type == "CivilianCasualties")
+    assert (cc.agent, cc.target, cc.location, cc.fatalities, cc.certainty) == (
+        "actor/russia",
+        "actor/civilians",
+        "place/albu-kamal",
+        50,
+        "Claimed",
+    )
+    strike = next(e for e in f.events if e.type == "Airstrike")
+    assert strike.certainty == "Reported"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "certainty"),
+    [
+        ("ISIS reportedly seized the village of Tal Sousin on November 2.", "Reported"),
+        ("Activists said regime forces shelled Douma on November 3.", "Reported"),
+        ("ISIS likely seized the town of Mheen on November 1.", "Assessed"),
+        ("ISIS claimed that its fighters captured the town of Mheen.", "Claimed"),
+        ("Regime forces captured the town of Mheen on November 1.", "Confirmed"),
+    ],
+)
+def test_certainty(sentence, certainty):
+    assert [e.certainty for e in facts_of(sentence).events] == [certainty]
+
+
+def test_unknown_name_in_a_place_slot_becomes_an_unresolved_place():
+    f = facts_of("Rebels seized the village of Zzyzxabad north of Hama on November 4.")
+    assert "place/zzyzxabad" in f.mentions
+    assert any(e.unresolved for e in f.new_entities)
+
+
+def test_transliteration_variants_resolve_to_one_place():
+    a = facts_of("Regime forces advanced near Deir Ezzor on November 2.").mentions
+    b = facts_of("Regime forces advanced near Dayr az-Zawr on November 2.").mentions
+    c = facts_of("Regime forces advanced near Deir ez-Zor on November 2.").mentions
+    assert a == b == c
