@@ -1,6 +1,6 @@
 """Built graph -> NetworkX views and the figures an analyst reads first.
 
-``analyze(graph)`` reads the graph once into plain rows (``read_graph``), then derives
+``analyze(graph)`` reads the graph once into plain rows (``kg.graphdata``), then derives
 everything from those rows: who fights whom (a weighted actor network and its communities),
 which places are chokepoints (a place network joined by supply lines and by co-occurrence in
 one sentence), counts by type, certainty, province, day and week, who holds each place over
@@ -15,32 +15,28 @@ time, and where activity is rising. ``write_analysis`` writes ``analysis.json`` 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from kg.fsutil import atomic_write_text
-from kg.vocab import DCTERMS, PROV, RDF, RDFS, SKG, WGS84
-
-# How much an event counts in the certainty-weighted actor network.
-CERTAINTY_WEIGHTS: Mapping[str, float] = {
-    "Confirmed": 1.0,
-    "Reported": 0.7,
-    "Claimed": 0.5,
-    "Assessed": 0.4,
-}
-# A sentence that states an event without hedging reports it.
-UNSPECIFIED_CERTAINTY = "Unspecified"
-UNSPECIFIED_WEIGHT = CERTAINTY_WEIGHTS["Reported"]
+from kg.graphdata import (
+    CERTAINTY_WEIGHTS,
+    UNSPECIFIED_WEIGHT,
+    ControlRow,
+    EventRow,
+    GraphData,
+    line_stops,
+    provinces_of,
+    read_graph,
+)
 
 # Exact betweenness is O(n*m); past this many places sample k sources (seeded, so stable).
 EXACT_BETWEENNESS_MAX_NODES = 2000
@@ -51,285 +47,6 @@ RISING_MIN_EVENTS = 2
 MARKDOWN_TOP = 10
 NO_PROVINCE = "(no province)"
 DECIMALS = 6
-
-
-# ---------------------------------------------------------------- plain rows read from the graph
-
-
-@dataclass(frozen=True)
-class PlaceRow:
-    iri: str
-    label: str
-    place_type: str | None
-    lat: float | None
-    long: float | None
-    located_in: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SupplyLineRow:
-    iri: str
-    label: str
-    connects: tuple[str, ...]
-    passes_through: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One skg:Event. ``start``/``end`` come from skg:startDate/endDate when the text gives a
-    date, else from the report's period (skg:periodStart/periodEnd); ``dated`` tells which."""
-
-    iri: str
-    type: str
-    agents: tuple[str, ...]
-    targets: tuple[str, ...]
-    locations: tuple[str, ...]
-    affects: tuple[str, ...]
-    start: date | None
-    end: date | None
-    dated: bool
-    certainty: str
-    evidence: str
-    report: str | None
-    fatalities: int | None
-
-    @property
-    def actors(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.agents) | set(self.targets)))
-
-
-@dataclass(frozen=True)
-class ControlRow:
-    """One statement that an actor holds a place on a day: a skg:TerritorialControl, or a
-    skg:Seizure read as "the agents hold the place from the seizure's date"."""
-
-    iri: str
-    kind: str  # "control" | "seizure"
-    place: str
-    controllers: tuple[str, ...]
-    day: date
-    certainty: str
-    evidence: str
-    report: str | None
-
-
-@dataclass(frozen=True)
-class GraphData:
-    """Everything the analysis and the pages need, read from a graph in one pass per term."""
-
-    labels: Mapping[str, str]
-    actors: tuple[str, ...]
-    places: Mapping[str, PlaceRow]
-    supply_lines: Mapping[str, SupplyLineRow]
-    reports: Mapping[str, str]  # IRI -> title
-    events: tuple[EventRow, ...]
-    controls: tuple[ControlRow, ...]
-    triples: int
-
-    def label(self, iri: str | None) -> str:
-        if not iri:
-            return ""
-        return self.labels.get(iri) or _iri_tail(iri)
-
-    def report_title(self, iri: str | None) -> str:
-        return self.reports.get(iri, "") if iri else ""
-
-
-def read_graph(graph: Graph) -> GraphData:
-    """Read the contract's terms from ``graph`` into plain rows, sorted by IRI."""
-    props = _Props(graph)
-    types = props.many(RDF.type)
-    labels = {iri: _pick_text(values) for iri, values in props.many(RDFS.label).items()}
-    reports = _instances(types, SKG.Report)
-    titles = props.many(DCTERMS.title)
-    events = tuple(_read_event(iri, types, props) for iri in _instances(types, SKG.Event))
-    return GraphData(
-        labels=labels,
-        actors=tuple(_instances(types, SKG.Actor)),
-        places={iri: _read_place(iri, labels, props) for iri in _instances(types, SKG.Place)},
-        supply_lines={
-            iri: _read_supply_line(iri, labels, props)
-            for iri in _instances(types, SKG.SupplyLine)
-        },
-        reports={iri: _pick_text(titles.get(iri, ())) for iri in reports},
-        events=events,
-        controls=_read_controls(types, props, events),
-        triples=len(graph),
-    )
-
-
-class _Props:
-    """Per-predicate subject -> objects maps, built once each (linear in the graph)."""
-
-    def __init__(self, graph: Graph) -> None:
-        self._graph = graph
-        self._cache: dict[URIRef, dict[str, list[Node]]] = {}
-
-    def many(self, predicate: URIRef) -> dict[str, list[Node]]:
-        if predicate not in self._cache:
-            table: dict[str, list[Node]] = defaultdict(list)
-            for subject, obj in self._graph.subject_objects(predicate):
-                table[str(subject)].append(obj)
-            self._cache[predicate] = table
-        return self._cache[predicate]
-
-    def iris(self, subject: str, predicate: URIRef) -> tuple[str, ...]:
-        return tuple(sorted({str(o) for o in self.many(predicate).get(subject, ()) if o}))
-
-    def one(self, subject: str, predicate: URIRef) -> Node | None:
-        values = self.many(predicate).get(subject)
-        return min(values, key=str) if values else None
-
-
-def _instances(types: Mapping[str, list[Node]], cls: URIRef) -> list[str]:
-    return sorted(subject for subject, objs in types.items() if cls in objs)
-
-
-def _read_place(iri: str, labels: Mapping[str, str], props: _Props) -> PlaceRow:
-    return PlaceRow(
-        iri=iri,
-        label=labels.get(iri) or _iri_tail(iri),
-        place_type=_text_or_none(props.one(iri, SKG.placeType)),
-        lat=_float_or_none(props.one(iri, WGS84.lat)),
-        long=_float_or_none(props.one(iri, WGS84.long)),
-        located_in=props.iris(iri, SKG.locatedIn),
-    )
-
-
-def _read_supply_line(iri: str, labels: Mapping[str, str], props: _Props) -> SupplyLineRow:
-    return SupplyLineRow(
-        iri=iri,
-        label=labels.get(iri) or _iri_tail(iri),
-        connects=props.iris(iri, SKG.connects),
-        passes_through=props.iris(iri, SKG.passesThrough),
-    )
-
-
-def _read_event(iri: str, types: Mapping[str, list[Node]], props: _Props) -> EventRow:
-    start = _date_or_none(props.one(iri, SKG.startDate))
-    end = _date_or_none(props.one(iri, SKG.endDate))
-    dated = start is not None
-    if not dated:
-        start = _date_or_none(props.one(iri, SKG.periodStart))
-        end = _date_or_none(props.one(iri, SKG.periodEnd))
-    fatalities = props.one(iri, SKG.fatalities)
-    return EventRow(
-        iri=iri,
-        type=_event_type(types.get(iri, ())),
-        agents=props.iris(iri, SKG.agent),
-        targets=props.iris(iri, SKG.target),
-        locations=props.iris(iri, SKG.location),
-        affects=props.iris(iri, SKG.affects),
-        start=start,
-        end=end or start,
-        dated=dated,
-        certainty=_certainty(props.one(iri, SKG.certainty)),
-        evidence=_text_or_none(props.one(iri, SKG.evidence)) or "",
-        report=_text_or_none(props.one(iri, PROV.wasDerivedFrom)),
-        fatalities=_int_or_none(fatalities),
-    )
-
-
-def _read_controls(
-    types: Mapping[str, list[Node]], props: _Props, events: Iterable[EventRow]
-) -> tuple[ControlRow, ...]:
-    rows = [row for iri in _instances(types, SKG.TerritorialControl) for row in _control(iri, props)]
-    rows.extend(row for event in events if event.type == "Seizure" for row in _seizure(event))
-    return tuple(sorted(rows, key=lambda row: (row.place, row.day, row.iri)))
-
-
-def _control(iri: str, props: _Props) -> Iterator[ControlRow]:
-    controllers = props.iris(iri, SKG.controlledBy)
-    report = _text_or_none(props.one(iri, PROV.wasDerivedFrom))
-    # "as of" falls back to the report's period when the sentence gives no date.
-    day = _date_or_none(props.one(iri, SKG.startDate))
-    if day is None and report:
-        day = _date_or_none(props.one(report, SKG.startDate))
-    if not controllers or day is None:
-        return
-    for place in props.iris(iri, SKG.location):
-        yield ControlRow(
-            iri=iri,
-            kind="control",
-            place=place,
-            controllers=controllers,
-            day=day,
-            certainty=_certainty(props.one(iri, SKG.certainty)),
-            evidence=_text_or_none(props.one(iri, SKG.evidence)) or "",
-            report=report,
-        )
-
-
-def _seizure(event: EventRow) -> Iterator[ControlRow]:
-    if not event.agents or event.start is None:
-        return
-    for place in event.locations:
-        yield ControlRow(
-            iri=event.iri,
-            kind="seizure",
-            place=place,
-            controllers=event.agents,
-            day=event.start,
-            certainty=event.certainty,
-            evidence=event.evidence,
-            report=event.report,
-        )
-
-
-def _event_type(types: Iterable[Node]) -> str:
-    """The one skg subclass of skg:Event on the node ("Event" if the builder left it out)."""
-    prefix = str(SKG.Event)[: -len("Event")]
-    names = sorted(str(t)[len(prefix) :] for t in types if str(t).startswith(prefix))
-    specific = [name for name in names if name != "Event"]
-    return specific[0] if specific else "Event"
-
-
-def _certainty(value: Node | None) -> str:
-    name = _iri_tail(str(value)) if value is not None else ""
-    return name if name in CERTAINTY_WEIGHTS else UNSPECIFIED_CERTAINTY
-
-
-def _iri_tail(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _pick_text(values: Iterable[Node]) -> str:
-    """One label among several: English or untagged first, then the smallest, so it is stable."""
-    literals = [v for v in values if isinstance(v, Literal)]
-    if not literals:
-        return ""
-    preferred = [v for v in literals if v.language in (None, "en")] or literals
-    return min(str(v) for v in preferred)
-
-
-def _text_or_none(value: Node | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _date_or_none(value: Node | None) -> date | None:
-    if value is None:
-        return None
-    python = value.toPython() if isinstance(value, Literal) else value
-    if isinstance(python, date):
-        return python
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _float_or_none(value: Node | None) -> float | None:
-    try:
-        return None if value is None else float(str(value))
-    except ValueError:
-        return None
-
-
-def _int_or_none(value: Node | None) -> int | None:
-    try:
-        return None if value is None else int(str(value))
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------- analysis results
@@ -598,9 +315,7 @@ def _actor_edges(data: GraphData, net: nx.DiGraph) -> tuple[ActorEdge, ...]:
     return tuple(sorted(edges, key=lambda e: (-e.events, -e.weighted, e.source, e.target)))
 
 
-def _actor_activity(
-    data: GraphData, communities: list[list[str]]
-) -> tuple[ActorActivity, ...]:
+def _actor_activity(data: GraphData, communities: list[list[str]]) -> tuple[ActorActivity, ...]:
     community_of = {actor: i for i, group in enumerate(communities) for actor in group}
     as_agent: Counter[str] = Counter(a for e in data.events for a in e.agents)
     as_target: Counter[str] = Counter(t for e in data.events for t in e.targets)
@@ -630,11 +345,11 @@ def place_network(data: GraphData) -> nx.Graph:
     """
     net = nx.Graph()
     located = {place for event in data.events for place in event.locations}
-    on_lines = {p for line in data.supply_lines.values() for p in _line_stops(line, data)}
+    on_lines = {p for line in data.supply_lines.values() for p in line_stops(line, data)}
     net.add_nodes_from(sorted(located | on_lines))
     for line in data.supply_lines.values():
-        stops = _line_stops(line, data)
-        for a, b in zip(stops, stops[1:], strict=False):
+        stops = line_stops(line, data)
+        for a, b in pairwise(stops):
             _join(net, a, b, "supply-line")
     for places in _sentence_places(data):
         for a, b in combinations(places, 2):
@@ -650,26 +365,6 @@ def _join(net: nx.Graph, a: str, b: str, kind: str) -> None:
         net.edges[a, b]["weight"] += 1
     else:
         net.add_edge(a, b, kinds={kind}, weight=1)
-
-
-def _line_stops(line: SupplyLineRow, data: GraphData) -> list[str]:
-    """The line's places in travelling order: first endpoint, waypoints, other endpoint.
-
-    RDF leaves waypoints unordered, so they are ordered by distance from the first endpoint
-    when coordinates are known (by IRI otherwise).
-    """
-    ends = list(line.connects)
-    waypoints = [p for p in line.passes_through if p not in ends]
-    if ends:
-        origin = data.places.get(ends[0])
-        waypoints.sort(key=lambda p: (_distance(origin, data.places.get(p)), p))
-    return ends[:1] + waypoints + ends[1:]
-
-
-def _distance(a: PlaceRow | None, b: PlaceRow | None) -> float:
-    if a is None or b is None or None in (a.lat, a.long, b.lat, b.long):
-        return math.inf
-    return math.hypot(a.lat - b.lat, a.long - b.long)  # type: ignore[operator]
 
 
 def _sentence_places(data: GraphData) -> Iterator[list[str]]:
@@ -725,26 +420,6 @@ def _place_links(data: GraphData, net: nx.Graph) -> tuple[PlaceLink, ...]:
 
 
 # ---------------------------------------------------------------- when and where
-
-
-def provinces_of(place: str, data: GraphData) -> tuple[str, ...]:
-    """The provinces holding ``place`` (itself if it is one), following skg:locatedIn."""
-    seen: set[str] = set()
-    frontier = [place]
-    found: set[str] = set()
-    while frontier:
-        current = frontier.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        row = data.places.get(current)
-        if row is None:
-            continue
-        if row.place_type == "province":
-            found.add(current)
-            continue
-        frontier.extend(row.located_in)
-    return tuple(sorted(found))
 
 
 def _event_provinces(data: GraphData) -> Iterator[tuple[EventRow, tuple[str, ...]]]:
@@ -952,18 +627,18 @@ def render_markdown(analysis: Analysis) -> str:
             ["place", "betweenness", "links"],
             [(p.label, f"{p.betweenness:.3f}", p.degree) for p in analysis.chokepoints()],
         ),
+        _md_section("Events by type", ["type", "events"], _by_count(analysis.events_by_type)),
         _md_section(
-            "Events by type", ["type", "events"], list(analysis.events_by_type.items())
-        ),
-        _md_section(
-            "Events by certainty", ["certainty", "events"], list(analysis.events_by_certainty.items())
+            "Events by certainty", ["certainty", "events"], _by_count(analysis.events_by_certainty)
         ),
         _md_section(
             "Events by province",
             ["province", "events"],
             [(c.label, c.events) for c in analysis.events_by_province[:MARKDOWN_TOP]],
         ),
-        _md_section("Control changes", ["day", "place", "now held by", "source"], _md_changes(analysis)),
+        _md_section(
+            "Control changes", ["day", "place", "now held by", "source"], _md_changes(analysis)
+        ),
         _md_section(
             "Contradictions",
             ["day", "place", "claims"],
@@ -1012,8 +687,12 @@ def _md_row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(escaped) + " |"
 
 
+def _by_count(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def _md_types(by_type: Mapping[str, int]) -> str:
-    return ", ".join(f"{kind} {n}" for kind, n in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ", ".join(f"{kind} {n}" for kind, n in _by_count(by_type))
 
 
 def _md_changes(analysis: Analysis) -> list[tuple[str, ...]]:

@@ -155,6 +155,78 @@ def evaluate(
     typer.echo(json.dumps(scores.to_dict(), indent=2) if as_json else format_scores(scores))
 
 
+@app.command()
+def query(
+    query: Annotated[
+        str | None,
+        typer.Argument(help="SPARQL text, a .rq file, or a bundled query's name (see --list)."),
+    ] = None,
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table, csv, tsv, json, xml; CONSTRUCT: turtle, nt, json-ld."
+        ),
+    ] = "table",
+    store: Annotated[
+        str, typer.Option(help="memory (reads --graph), oxigraph:DIR or http(s)://HOST/...")
+    ] = "memory",
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE, bound as a string (repeatable)."),
+    ] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List bundled queries.")] = False,
+    allow_service: Annotated[
+        bool, typer.Option(help="Let the query call other endpoints with SERVICE.")
+    ] = False,
+) -> None:
+    """Run a SPARQL query on a built graph and print the results."""
+    from kg.query import GRAPH_FORMATS, SOLUTION_FORMATS, execute, format_result, parse_params
+    from kg.query import list_queries as bundled
+
+    if list_queries:
+        for name, description in bundled():
+            typer.echo(f"{name:22} {description}")
+        return
+    if not query:
+        fail("give a query: SPARQL text, a .rq file or a bundled name (kg query --list)")
+    if fmt not in SOLUTION_FORMATS + GRAPH_FORMATS:
+        fail(f"unknown format '{fmt}' (one of: {', '.join(SOLUTION_FORMATS + GRAPH_FORMATS)})")
+    try:
+        params = parse_params(param or [])
+        result = execute(
+            query, graph=graph, store_spec=store, params=params, allow_service=allow_service
+        )
+        text = format_result(result, fmt)
+        typer.echo(text, nl=not text.endswith("\n"))
+    except KGError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def serve(
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
+    store: Annotated[
+        str, typer.Option(help="memory (reads --graph), oxigraph:DIR or http(s)://HOST/...")
+    ] = "memory",
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Most result rows returned.")] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
+    allow_service: Annotated[
+        bool, typer.Option(help="Let queries call other endpoints with SERVICE.")
+    ] = False,
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint at /sparql and the graph page at /."""
+    from kg.serve import serve as run_server
+
+    try:
+        run_server(graph, host, port, store, timeout, allow_service, max_rows, workers=workers)
+    except KGError as exc:
+        fail(str(exc))
+
+
 def run() -> None:
     """Entry point that never shows a traceback for a user's mistake."""
     try:

@@ -1,8 +1,7 @@
 """SPARQL queries: find them, check them, run them on a store, format their results.
 
-    text = resolve_query("strikes-by-province")        # or SPARQL text, or a .rq path
-    text = bind_params(text, {"entity": "Aleppo"})      # --param entity=Aleppo
-    result = run_query(text, store)                     # a store from kg.store.open_store
+    text = resolve_query("entity-evidence")            # or SPARQL text, or a .rq path
+    result = run_query(text, store, params={"entity": "Aleppo"})  # store: kg.store.open_store
     print(format_result(result, "table"))
 
 Results are plain rdflib terms whatever store answered, so every store formats alike.
@@ -14,6 +13,7 @@ import csv
 import io
 import json
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +54,7 @@ SOLUTION_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld", "rdfxml")
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _UPDATE_KEYWORDS = frozenset(
-    "INSERT DELETE LOAD CLEAR DROP CREATE ADD MOVE COPY WITH".split()
+    ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]
 )
 
 
@@ -224,7 +224,7 @@ def check_query(text: str, *, allow_service: bool = False) -> str | None:
     if form == "UPDATE":
         raise QueryRefusedError("SPARQL updates are refused: the graph is read-only")
     if not allow_service and uses_service(text):
-        raise QueryRefusedError("SERVICE (federated query) is disabled; allow it explicitly")
+        raise QueryRefusedError("SERVICE (federated query) is disabled")
     return form
 
 
@@ -237,30 +237,66 @@ def condense_error(message: str, limit: int = 300) -> str:
 # --------------------------------------------------------------------------- parameters
 
 
-def bind_params(text: str, params: Mapping[str, str]) -> str:
-    """Bind each ``?name`` of the query to the string literal ``value``.
+def check_params(text: str, params: Mapping[str, str]) -> dict[str, Literal]:
+    """The bindings for ``params`` as string literals, once the query is known to take them.
 
-    The binding goes in as ``VALUES ?name { "value" }`` at the top of the WHERE block, written
-    as an escaped literal, so a value can never change the query's structure.
-
-    >>> bind_params("SELECT ?x WHERE { ?x rdfs:label ?name }", {"name": "Aleppo"})
-    'SELECT ?x WHERE { VALUES ?name { "Aleppo" } ?x rdfs:label ?name }'
+    Every parameter the query declares (``# param NAME: ...``) must be given, and each given
+    name must be a variable of the query.
     """
     missing = sorted(set(declared_params(text)) - set(params))
     if missing:
         needed = " ".join(f"--param {name}=..." for name in missing)
         raise QueryError(f"this query needs {needed}")
-    if not params:
+    variables = {t.text.strip(".")[1:] for t in _tokens(text) if t.text[:1] in "?$"}
+    for name in params:
+        if name not in variables:
+            raise QueryError(f"the query has no variable ?{name} to bind")
+    return {name: Literal(value) for name, value in params.items()}
+
+
+def bind_params(text: str, bindings: Mapping[str, Literal]) -> str:
+    """The query with each ``?name`` bound to its literal by VALUES blocks.
+
+    A block goes at the start of every group that mentions the variable (a FILTER only sees
+    its own group's bindings), and each value is written as an escaped literal, so a value
+    can never change the query's structure. For stores that take only query text; rdflib
+    binds before evaluating instead.
+
+    >>> bind_params("SELECT ?x WHERE { ?x rdfs:label ?name }", {"name": Literal("Aleppo")})
+    'SELECT ?x WHERE { VALUES ?name { "Aleppo" } ?x rdfs:label ?name }'
+    """
+    if not bindings:
         return text
     tokens = _tokens(text)
-    variables = {t.text.strip(".")[1:] for t in tokens if t.text[:1] in "?$"}
-    clauses = []
-    for name, value in params.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name not in variables:
-            raise QueryError(f"the query has no variable ?{name} to bind")
-        clauses.append(f"VALUES ?{name} {{ {Literal(value).n3()} }} ")
-    brace = _where_brace(text, tokens)
-    return text[: brace + 1] + " " + "".join(clauses) + text[brace + 1 :].lstrip(" ")
+    where = _where_brace(text, tokens)
+    blocks: dict[int, list[str]] = defaultdict(list)
+    for name, value in bindings.items():
+        for brace in _groups_mentioning(tokens, name, where) or [where]:
+            blocks[brace].append(f"VALUES ?{name} {{ {value.n3()} }} ")
+    for brace in sorted(blocks, reverse=True):
+        rest = text[brace + 1 :].lstrip(" ")
+        text = text[: brace + 1] + " " + "".join(blocks[brace]) + rest
+    return text
+
+
+def _groups_mentioning(tokens: Sequence[_Token], name: str, where: int) -> list[int]:
+    """Offsets of the "{" of each innermost group, inside WHERE, that uses ?name."""
+    found: list[int] = []
+    open_groups: list[_Token] = []
+    for i, token in enumerate(tokens):
+        if token.start < where:
+            continue
+        if token.text == "{":
+            nxt = tokens[i + 1].keyword if i + 1 < len(tokens) else None
+            open_groups.append(token if nxt != "SELECT" else _Token("", -1, token.depth))
+        elif token.text == "}":
+            if open_groups:
+                open_groups.pop()
+        elif token.text.strip(".")[1:] == name and token.text[:1] in "?$" and open_groups:
+            brace = open_groups[-1].start  # -1: a sub-SELECT's projection, bound inside it
+            if brace >= 0 and brace not in found:
+                found.append(brace)
+    return found
 
 
 def _where_brace(text: str, tokens: Sequence[_Token]) -> int:
@@ -284,16 +320,45 @@ def run_query(
     query: str,
     store: Store,
     *,
+    params: Mapping[str, str] | None = None,
     allow_service: bool = False,
     max_rows: int | None = None,
 ) -> QueryResult:
-    """Run a read-only query on ``store``.
+    """Run a read-only query on ``store``, binding ``params`` (``--param name=value``).
 
     Raises QueryRefusedError for updates and SERVICE (unless allowed), QueryError with a
-    one-line reason when the store's parser rejects the query.
+    one-line reason when the store's parser rejects the query or a parameter is missing.
     """
     check_query(query, allow_service=allow_service)
-    return store.query(query, max_rows=max_rows)
+    bindings = check_params(query, params or {})
+    return store.query(query, max_rows=max_rows, bindings=bindings)
+
+
+def parse_params(items: Sequence[str]) -> dict[str, str]:
+    """``["entity=Aleppo"]`` (from repeated ``--param``) as a dict."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.strip()):
+            raise QueryError(f"--param wants NAME=VALUE, got '{item}'")
+        params[name.strip()] = value
+    return params
+
+
+def execute(
+    ref: str,
+    *,
+    graph: Path | None,
+    store_spec: str = "memory",
+    params: Mapping[str, str] | None = None,
+    allow_service: bool = False,
+) -> QueryResult:
+    """What `kg query` does: resolve ``ref``, open the store, run the query."""
+    from kg.store import open_store
+
+    text = resolve_query(ref)
+    with open_store(store_spec, graph) as store:
+        return run_query(text, store, params=params, allow_service=allow_service)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -374,7 +439,9 @@ def to_xml(result: QueryResult) -> str:
             lines.append("    <result>")
             for var, term in zip(result.variables, row, strict=True):
                 if term is not None:
-                    lines.append(f"      <binding name={quoteattr(var)}>{_xml_term(term)}</binding>")
+                    lines.append(
+                        f"      <binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
+                    )
             lines.append("    </result>")
         lines.append("  </results>")
     lines.append("</sparql>")
@@ -423,11 +490,24 @@ def to_tsv(result: QueryResult) -> str:
 
 
 def _tsv_value(term: URIRef | BNode | Literal | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        term = Literal(str(term))
-    return term.n3().replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return "" if term is None else ntriples_term(term)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def ntriples_term(term: URIRef | BNode | Literal) -> str:
+    """The term as N-Triples, Turtle and SPARQL write it, escaped onto one line."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    quoted = '"' + str(term).translate(_ESCAPES) + '"'
+    if term.language:
+        return f"{quoted}@{term.language}"
+    if term.datatype and term.datatype != XSD.string:
+        return f"{quoted}^^<{term.datatype}>"
+    return quoted
 
 
 def to_table(result: QueryResult, max_width: int = 60) -> str:
@@ -461,7 +541,7 @@ def _display(term: URIRef | BNode | Literal | None, max_width: int) -> str:
 def _compact(iri: str) -> str:
     for prefix, base in _DISPLAY_PREFIXES.items():
         if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base):]}"
+            return f"{prefix}:{iri[len(base) :]}"
     return f"<{iri}>"
 
 

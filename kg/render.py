@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,16 +28,10 @@ from typing import Any
 
 from pyvis.network import Network
 
-from kg.analysis import (
-    Analysis,
-    ControlRow,
-    EventRow,
-    GraphData,
-    provinces_of,
-    read_graph,
-)
+from kg.analysis import Analysis
 from kg.errors import KGError
 from kg.fsutil import atomic_write_text
+from kg.graphdata import ControlRow, EventRow, GraphData, provinces_of, read_graph
 from kg.layout import spring_layout
 from kg.resources import data_file
 from kg.vocab import INST
@@ -44,7 +39,6 @@ from kg.vocab import INST
 DEFAULT_MAX_NODES = 1500
 # Past this many edges, curved edges and edge labels cost more than they help.
 SMOOTH_EDGES_MAX = 1500
-TOOLTIP_EVIDENCE_CHARS = 320
 
 
 @dataclass(frozen=True)
@@ -79,13 +73,15 @@ EDGE_STYLES: Mapping[str, EdgeStyle] = {
 }
 
 
+FONT_SIZES: Mapping[str, int] = {"Actor": 18, "Place": 14, "SupplyLine": 13, "Event": 11}
+
+
 @dataclass
 class PageNode:
     id: str
     cls: str
     label: str
     sub: str
-    title: str
     ev: list[int] = field(default_factory=list)  # indices into the page's events
     cr: list[int] = field(default_factory=list)  # indices into the page's control statements
     ei: int | None = None  # for an event node, its own index
@@ -98,7 +94,6 @@ class PageEdge:
     relation: str
     ev: list[int] = field(default_factory=list)
     cr: list[int] = field(default_factory=list)
-    title: str = ""
 
     @property
     def count(self) -> int:
@@ -136,18 +131,22 @@ def node_id(iri: str) -> str:
     return iri[len(base) :] if iri.startswith(base) else iri
 
 
+def node_iri(ident: str) -> str:
+    """The IRI behind a page id (the inverse of ``node_id``)."""
+    return ident if "://" in ident else str(INST) + ident
+
+
 # ---------------------------------------------------------------- what to show
 
 
 def build_page(data: GraphData, analysis: Analysis, max_nodes: int = DEFAULT_MAX_NODES) -> Page:
-    events = sorted(data.events, key=lambda e: (e.start is None, e.start or 0, e.type, e.iri))
-    controls = [c for c in data.controls if c.kind == "control"]
-    nodes = _entity_nodes(data, analysis, events, controls)
+    events, controls = page_rows(data)
+    nodes = entity_nodes(data, analysis, events, controls)
     collapsed = len(nodes) + len(events) > max_nodes
     if collapsed:
-        edges = _collapsed_edges(data, events)
+        edges = _collapsed_edges(events)
     else:
-        nodes.update(_event_nodes(data, events))
+        nodes.update(_event_nodes(events))
         edges = _event_edges(events)
     edges.extend(_structure_edges(data, controls))
     total = len(nodes)
@@ -156,9 +155,18 @@ def build_page(data: GraphData, analysis: Analysis, max_nodes: int = DEFAULT_MAX
     return Page(nodes, edges, events, controls, total, collapsed, positions)
 
 
-def _entity_nodes(
+def page_rows(data: GraphData) -> tuple[list[EventRow], list[ControlRow]]:
+    """Events by date (undated last) and the skg:TerritorialControl statements: the lists the
+    pages' nodes and edges refer to by index."""
+    events = sorted(data.events, key=lambda e: (e.start is None, e.start or 0, e.type, e.iri))
+    return events, [c for c in data.controls if c.kind == "control"]
+
+
+def entity_nodes(
     data: GraphData, analysis: Analysis, events: Sequence[EventRow], controls: Sequence[ControlRow]
 ) -> dict[str, PageNode]:
+    """A node for every actor, place and supply line that an event, a control statement or a
+    supply line involves, with the indices of its events and control statements."""
     related: dict[str, list[int]] = defaultdict(list)
     for i, event in enumerate(events):
         for iri in {*event.actors, *event.locations, *event.affects}:
@@ -168,18 +176,18 @@ def _entity_nodes(
         for iri in {control.place, *control.controllers}:
             held[iri].append(i)
     lines = set(data.supply_lines)
-    stops = {p for line in data.supply_lines.values() for p in (*line.connects, *line.passes_through)}
-    describe = _Describer(data, analysis, events, controls)
+    stops = {
+        p for line in data.supply_lines.values() for p in (*line.connects, *line.passes_through)
+    }
+    describe = _Describer(data, analysis)
     nodes: dict[str, PageNode] = {}
     for iri in sorted(set(related) | set(held) | lines | stops):
         cls = _entity_class(iri, data)
-        sub = describe.sub(iri, cls, related[iri])
         nodes[node_id(iri)] = PageNode(
             id=node_id(iri),
             cls=cls,
             label=data.label(iri),
-            sub=sub,
-            title=describe.entity_title(iri, sub, related[iri], held[iri]),
+            sub=describe.sub(iri, cls, related[iri]),
             ev=related[iri],
             cr=held[iri],
         )
@@ -197,17 +205,15 @@ def _entity_class(iri: str, data: GraphData) -> str:
     return "Place" if "/place/" in iri else "SupplyLine" if "/supply-line/" in iri else "Actor"
 
 
-def _event_nodes(data: GraphData, events: Sequence[EventRow]) -> dict[str, PageNode]:
+def _event_nodes(events: Sequence[EventRow]) -> dict[str, PageNode]:
     nodes = {}
     for i, event in enumerate(events):
         ident = node_id(event.iri)
-        sub = f"{event.type} · {_day(event)} · {event.certainty}"
         nodes[ident] = PageNode(
             id=ident,
             cls="Event",
             label=f"{event.type}\n{event.start:%b %d}" if event.start else event.type,
-            sub=sub,
-            title=_event_title(data, event, sub),
+            sub=f"{event.type} · {_day(event)} · {event.certainty}",
             ev=[i],
             ei=i,
         )
@@ -224,13 +230,11 @@ def _event_edges(events: Sequence[EventRow]) -> list[PageEdge]:
             ("location", event.locations),
             ("affects", event.affects),
         ):
-            edges.extend(
-                PageEdge(source, node_id(iri), relation, ev=[i], title=relation) for iri in iris
-            )
+            edges.extend(PageEdge(source, node_id(iri), relation, ev=[i]) for iri in iris)
     return edges
 
 
-def _collapsed_edges(data: GraphData, events: Sequence[EventRow]) -> list[PageEdge]:
+def _collapsed_edges(events: Sequence[EventRow]) -> list[PageEdge]:
     """Events folded into actor -> place ("agent"/"target"), agent -> target and agent ->
     supply line edges, each carrying the events it stands for."""
     grouped: dict[tuple[str, str, str], list[int]] = defaultdict(list)
@@ -245,32 +249,29 @@ def _collapsed_edges(data: GraphData, events: Sequence[EventRow]) -> list[PageEd
         for target in event.targets:
             for place in event.locations:
                 grouped[(target, place, "target")].append(i)
-    edges = []
-    for (source, target, relation), indices in sorted(grouped.items()):
-        if source == target:
-            continue
-        kinds = Counter(events[i].type for i in indices)
-        title = f"{data.label(source)} → {data.label(target)}: {relation} in {len(indices)} events\n"
-        title += ", ".join(f"{kind} {n}" for kind, n in kinds.most_common())
-        edges.append(PageEdge(node_id(source), node_id(target), relation, ev=indices, title=title))
-    return edges
+    return [
+        PageEdge(node_id(source), node_id(target), relation, ev=indices)
+        for (source, target, relation), indices in sorted(grouped.items())
+        if source != target
+    ]
 
 
 def _structure_edges(data: GraphData, controls: Sequence[ControlRow]) -> list[PageEdge]:
     edges = []
     for line in data.supply_lines.values():
-        for relation, places in (("connects", line.connects), ("passesThrough", line.passes_through)):
-            edges.extend(
-                PageEdge(node_id(line.iri), node_id(p), relation, title=relation) for p in places
-            )
+        for relation, places in (
+            ("connects", line.connects),
+            ("passesThrough", line.passes_through),
+        ):
+            edges.extend(PageEdge(node_id(line.iri), node_id(p), relation) for p in places)
     held: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, control in enumerate(controls):
         for actor in control.controllers:
             held[(control.place, actor)].append(i)
-    for (place, actor), indices in sorted(held.items()):
-        days = ", ".join(sorted({controls[i].day.isoformat() for i in indices}))
-        title = f"{data.label(place)} controlled by {data.label(actor)}\nas of {days}"
-        edges.append(PageEdge(node_id(place), node_id(actor), "controlledBy", cr=indices, title=title))
+    edges.extend(
+        PageEdge(node_id(place), node_id(actor), "controlledBy", cr=indices)
+        for (place, actor), indices in sorted(held.items())
+    )
     return edges
 
 
@@ -301,38 +302,11 @@ def _day(event: EventRow) -> str:
     return day if event.dated else f"{day} (report period)"
 
 
-def _event_title(data: GraphData, event: EventRow, sub: str) -> str:
-    who = ", ".join(data.label(a) for a in event.agents) or "unknown agent"
-    if event.targets:
-        who += " → " + ", ".join(data.label(t) for t in event.targets)
-    if event.locations:
-        who += " at " + ", ".join(data.label(p) for p in event.locations)
-    lines = [sub, who]
-    if event.fatalities is not None:
-        lines.append(f"fatalities: {event.fatalities}")
-    lines.append(f"“{_shorten(event.evidence)}”")
-    if event.report:
-        lines.append(f"— {data.report_title(event.report)}")
-    return "\n".join(lines)
-
-
-def _shorten(text: str, limit: int = TOOLTIP_EVIDENCE_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 class _Describer:
-    """One-line descriptions and tooltips for actors, places and supply lines."""
+    """One-line descriptions of actors, places and supply lines."""
 
-    def __init__(
-        self,
-        data: GraphData,
-        analysis: Analysis,
-        events: Sequence[EventRow],
-        controls: Sequence[ControlRow],
-    ) -> None:
+    def __init__(self, data: GraphData, analysis: Analysis) -> None:
         self.data = data
-        self.events = events
-        self.controls = controls
         self.actors = {a.iri: a for a in analysis.actors}
         self.places = {p.iri: p for p in analysis.places}
 
@@ -368,18 +342,6 @@ class _Describer:
         ends = " – ".join(self.data.label(p) for p in line.connects) if line else ""
         return f"supply line · {ends} · {len(related)} events affect it"
 
-    def entity_title(self, iri: str, sub: str, related: Sequence[int], held: Sequence[int]) -> str:
-        lines = [self.data.label(iri), sub]
-        kinds = Counter(self.events[i].type for i in related)
-        if kinds:
-            lines.append(", ".join(f"{kind} {n}" for kind, n in kinds.most_common(5)))
-        for i in held[-3:]:
-            control = self.controls[i]
-            holders = ", ".join(self.data.label(a) for a in control.controllers)
-            lines.append(f"{self.data.label(control.place)} held by {holders} as of {control.day}")
-        lines.append("Click for the evidence.")
-        return "\n".join(lines)
-
 
 # ---------------------------------------------------------------- HTML
 
@@ -413,23 +375,30 @@ def _network(page: Page) -> Network:
             value=degree[ident] + 1,
             x=x,
             y=y,
-            font={"size": 10} if node.cls == "Event" else {"size": 14},
+            font={"size": FONT_SIZES[node.cls]},
         )
+    # Thousands of edge labels cost seconds to lay out and are unreadable anyway; big pages
+    # name the relation in the edge's tooltip only.
+    labelled = len(page.edges) <= SMOOTH_EDGES_MAX
     for i, edge in enumerate(page.edges):
         style = EDGE_STYLES[edge.relation]
-        label = edge.relation if edge.count == 1 else f"{edge.relation} ×{edge.count}"
+        extra = {"label": _edge_label(edge)} if labelled else {}
         net.add_edge(
             edge.source,
             edge.target,
             id=f"e{i}",
-            label=label,
+            **extra,
             color=style.color,
             dashes=style.dashes,
             arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
-            value=edge.count,
+            width=min(6.0, 1.0 + math.log2(edge.count)),
         )
     net.set_options(json.dumps(_vis_options(len(page.edges))))
     return net
+
+
+def _edge_label(edge: PageEdge) -> str:
+    return edge.relation if edge.count == 1 else f"{edge.relation} ×{edge.count}"
 
 
 def _vis_options(edge_count: int) -> dict[str, Any]:
@@ -449,13 +418,15 @@ def _vis_options(edge_count: int) -> dict[str, Any]:
             "scaling": {
                 "min": 8,
                 "max": 34,
-                "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 7},
+                # Fixed label sizes per class: scaled labels leave the many small places unreadable.
+                "label": {"enabled": False},
             },
         },
         "edges": {
             "smooth": {"enabled": True, "type": "continuous"} if small else False,
-            "font": {"size": 8, "color": "#6e7781", "strokeWidth": 3, "align": "middle"},
-            "scaling": {"min": 1, "max": 6, "label": {"enabled": small, "drawThreshold": 8}},
+            "font": {"size": 8, "color": "#6e7781", "strokeWidth": 3, "align": "horizontal"},
+            # Labels keep one size: scaling them by edge weight makes heavy edges shout.
+            "scaling": {"label": {"enabled": False}},
             "selectionWidth": 2,
         },
     }
@@ -466,11 +437,14 @@ _EXTERNAL_SCRIPT = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I
 )
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.I)
+# pyvis's template keeps a commented-out <link>/<script src> pair to node_modules.
+_COMMENTED_RESOURCES = re.compile(r"<!--\s*<(?:link|script)\b.*?-->", re.I | re.S)
 
 
 def _strip_external(markup: str) -> str:
     markup = _EXTERNAL_LINK.sub("", markup)
     markup = _EXTERNAL_SCRIPT.sub("", markup)
+    markup = _COMMENTED_RESOURCES.sub("", markup)
     return _EMPTY_HEADING.sub("", markup)
 
 
@@ -498,8 +472,8 @@ def external_references(markup: str) -> list[str]:
 
 
 def _inject(markup: str, page: Page, data: GraphData, analysis: Analysis) -> str:
-    css = data_file("graph-page.css").read_text(encoding="utf-8")
-    script = data_file("graph-page.js").read_text(encoding="utf-8")
+    css = data_file("page.css").read_text(encoding="utf-8")
+    script = page_script("graph-page.js")
     head = f"<title>sitrep-kg graph</title>\n<style>\n{css}</style>\n"
     payload = script_json(page_data(page, data, analysis))
     tail = (
@@ -509,6 +483,12 @@ def _inject(markup: str, page: Page, data: GraphData, analysis: Analysis) -> str
     markup = _insert_before(markup, "</head>", head)
     markup = _insert_after(markup, "<body>", _controls_html(page, analysis))
     return _insert_before(markup, "</body>", tail, last=True)
+
+
+def page_script(name: str) -> str:
+    """The pages' shared script followed by the page's own (both kg/data files)."""
+    common = data_file("page-common.js").read_text(encoding="utf-8")
+    return common + "\n" + data_file(name).read_text(encoding="utf-8")
 
 
 def _insert_before(markup: str, marker: str, text: str, *, last: bool = False) -> str:
@@ -565,7 +545,7 @@ def page_data(page: Page, data: GraphData, analysis: Analysis) -> dict[str, Any]
             _event_json(e, event_node.get(i), sentences, reports, data)
             for i, e in enumerate(page.events)
         ],
-        "controls": [_control_json(c, sentences, reports) for c in page.controls],
+        "controls": [_control_json(c, sentences, reports, data) for c in page.controls],
         "sentences": sentences.values,
         "reports": reports.values,
     }
@@ -596,7 +576,9 @@ def _certainty_counts(page: Page) -> list[tuple[str, int]]:
     counts = Counter(e.certainty for e in page.events)
     counts.update(c.certainty for c in page.controls)
     order = ["Confirmed", "Reported", "Claimed", "Assessed"]
-    return sorted(counts.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 9, kv[0]))
+    return sorted(
+        counts.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 9, kv[0])
+    )
 
 
 def _actor_choices(page: Page, data: GraphData) -> list[tuple[str, str, int]]:
@@ -616,7 +598,6 @@ def _node_json(node: PageNode) -> dict[str, Any]:
         "c": node.cls,
         "l": node.label,
         "sub": node.sub,
-        "t": node.title,
         "ev": [] if node.ei is not None else node.ev,
         "cr": node.cr,
     }
@@ -627,7 +608,7 @@ def _node_json(node: PageNode) -> dict[str, Any]:
 
 def _edge_json(edge: PageEdge) -> dict[str, Any]:
     # An event node's own edges need no event list: the event node's visibility decides.
-    return {"f": edge.source, "o": edge.target, "ev": edge.ev, "cr": edge.cr, "t": edge.title}
+    return {"f": edge.source, "o": edge.target, "k": edge.relation, "ev": edge.ev, "cr": edge.cr}
 
 
 def _event_json(
@@ -638,6 +619,7 @@ def _event_json(
         "type": event.type,
         "cert": event.certainty,
         "s": event.start.isoformat() if event.start else None,
+        "p": not event.dated,  # the date is the report's period, not the sentence's
         "e": event.end.isoformat() if event.end else None,
         "a": [node_id(a) for a in event.actors],
         "ag": [node_id(a) for a in event.agents],
@@ -645,17 +627,20 @@ def _event_json(
         "lo": [node_id(p) for p in event.locations],
         "x": sentences.add(event.evidence),
         "r": reports.add(data.report_title(event.report)),
+        "k": event.fatalities,
     }
 
 
-def _control_json(control: ControlRow, sentences: _Table, reports: _Table) -> dict[str, Any]:
+def _control_json(
+    control: ControlRow, sentences: _Table, reports: _Table, data: GraphData
+) -> dict[str, Any]:
     return {
         "p": node_id(control.place),
         "a": [node_id(a) for a in control.controllers],
         "d": control.day.isoformat(),
         "cert": control.certainty,
         "x": sentences.add(control.evidence),
-        "r": reports.add(control.report or ""),
+        "r": reports.add(data.report_title(control.report)),
     }
 
 
@@ -663,17 +648,26 @@ def _control_json(control: ControlRow, sentences: _Table, reports: _Table) -> di
 
 
 def _controls_html(page: Page, analysis: Analysis) -> str:
+    return controls_html(analysis, _notice(page), _legend_html(page), "Find a node by name")
+
+
+def controls_html(analysis: Analysis, notice: str, legend: str, search_hint: str) -> str:
+    """The header, the filter column and the evidence panel that page-common.js drives.
+
+    ``legend`` is trusted markup built from the page's fixed styles; the rest is escaped."""
     s = analysis.summary
     period = f" · {s.first_day} to {s.last_day}" if s.first_day else ""
     stats = (
         f"{s.reports} reports · {s.events} events · {s.actors} actors · {s.places} places · "
         f"{s.supply_lines} supply lines{period}"
     )
-    notice = _notice(page)
-    notice_html = f'<div class="kg-notice" id="kg-notice">{html.escape(notice)}</div>' if notice else ""
+    notice_html = (
+        f'<div class="kg-notice" id="kg-notice">{html.escape(notice)}</div>' if notice else ""
+    )
+    hint = html.escape(search_hint, quote=True)
     return f"""<div id="kg-header"><h1>sitrep-kg</h1><div class="kg-stats">{html.escape(stats)}</div>{notice_html}</div>
 <div id="kg-controls">
-<h2>Search</h2><input type="search" id="kg-search" placeholder="Find a node by name" autocomplete="off">
+<h2>Search</h2><input type="search" id="kg-search" placeholder="{hint}" autocomplete="off">
 <div id="kg-search-info"></div>
 <h2>Show</h2><div id="kg-class"></div>
 <h2>Event type</h2><div id="kg-type"></div>
@@ -681,7 +675,7 @@ def _controls_html(page: Page, analysis: Analysis) -> str:
 <h2>Certainty</h2><div id="kg-certainty"></div>
 <h2>Dates</h2><div class="kg-dates"><span>from</span><input type="date" id="kg-from"><span>to</span><input type="date" id="kg-to"></div>
 <div class="kg-buttons"><button type="button" id="kg-reset">Reset</button><button type="button" id="kg-fit">Fit view</button></div>
-<h2>Legend</h2><div id="kg-legend">{_legend_html(page)}</div>
+<h2>Legend</h2><div id="kg-legend">{legend}</div>
 </div>
 <div id="kg-panel"><h2>Evidence</h2><div id="kg-panel-body"><div class="kg-empty">Click a node to read the sentences behind it, with their reports.</div></div></div>
 """

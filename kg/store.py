@@ -23,7 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -33,7 +33,17 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.query import DEFAULT_PREFIXES, QueryResult, condense_error, has_dataset_clause, query_form
+from kg.fsutil import atomic_write_bytes
+from kg.graphio import load_graph
+from kg.query import (
+    DEFAULT_PREFIXES,
+    QueryResult,
+    bind_params,
+    condense_error,
+    has_dataset_clause,
+    ntriples_term,
+    query_form,
+)
 
 SKG = "https://w3id.org/sitrep-kg/ontology#"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -54,8 +64,15 @@ class Store(Protocol):
     def replace_report_graph(self, graph_name: str, triples: Iterable[Triple]) -> None:
         """Make the named graph hold exactly ``triples``."""
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryResult:
-        """Answer a read-only query over the union of all graphs."""
+    def query(
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        bindings: Mapping[str, Literal] | None = None,
+    ) -> QueryResult:
+        """Answer a read-only query over the union of all graphs, with ``bindings`` set
+        before evaluation."""
 
     def triple_count(self) -> int:
         """Number of quads held (a triple held in two graphs counts twice)."""
@@ -167,7 +184,9 @@ def to_build_graphs(build: BuildInput, shared: Iterable[Triple] = ()) -> BuildGr
     if isinstance(build, BuildGraphs):
         return build
     if isinstance(build, Path):
-        return to_build_graphs(read_graph_file(build), shared)
+        if build.suffix.lower() in QUAD_SUFFIXES:
+            return _read_quads(build)
+        return to_build_graphs(load_graph(build), shared)
     if isinstance(build, Dataset):
         return _dataset_graphs(build)
     if isinstance(build, Graph):
@@ -189,32 +208,66 @@ def _dataset_graphs(dataset: Dataset) -> BuildGraphs:
     return graphs
 
 
-def report_dataset(build: BuildInput) -> Dataset:
-    """The build as a Dataset with one named graph per report plus SHARED_GRAPH (for TriG,
-    N-Quads exports): the same layout persistent stores use."""
-    dataset = Dataset()
-    for prefix, iri in DEFAULT_PREFIXES.items():
-        dataset.bind(prefix, iri)
-    for name, triples in to_build_graphs(build).graphs():
-        context = dataset.graph(URIRef(name))
-        for triple in triples:
-            context.add(triple)
-    return dataset
+def export_report_graphs(build: BuildInput, path: Path) -> int:
+    """Write the build with one named graph per report plus SHARED_GRAPH, the layout the
+    persistent stores use, as TriG (``.trig``) or N-Quads (``.nq``). Quads are sorted, so
+    the same build gives the same bytes; returns the number of quads written.
+
+    pyoxigraph writes it: rdflib's Dataset serializers warn about their own deprecated API.
+    """
+    import pyoxigraph as ox
+
+    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: export as .trig or .nq")
+    quads = [
+        ox.Quad(*(_to_oxigraph(t) for t in triple), ox.NamedNode(name))
+        for name, triples in to_build_graphs(build).graphs()
+        for triple in triples
+    ]
+    quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
+    prefixes = DEFAULT_PREFIXES if fmt == ox.RdfFormat.TRIG else None
+    atomic_write_bytes(path, ox.serialize(quads, format=fmt, prefixes=prefixes))
+    return len(quads)
+
+
+QUAD_SUFFIXES = (".trig", ".nq")
 
 
 def read_graph_file(path: Path) -> Graph:
-    """Parse graph.ttl (or .nt, .trig, .nq); a missing or broken file is an InputError."""
-    if not path.is_file():
-        raise InputError(f"graph file not found: {path} (run `kg build` first or pass --graph)")
-    fmt = {".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld"}.get(
-        path.suffix, "turtle"
-    )
-    graph: Graph = Dataset() if fmt in ("trig", "nquads") else Graph()
-    try:
-        graph.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises assorted parser errors; all mean a bad file
-        raise InputError(f"cannot parse {path}: {condense_error(str(exc), 200)}") from exc
+    """All triples of a graph file, merged; missing or broken files are InputErrors."""
+    if path.suffix.lower() not in QUAD_SUFFIXES:
+        return load_graph(path)
+    graph = Graph()
+    for _, triples in _read_quads(path).graphs():
+        graph += triples
     return graph
+
+
+def _read_quads(path: Path) -> BuildGraphs:
+    """A TriG or N-Quads file's graphs, parsed by pyoxigraph (rdflib's Dataset parser warns
+    about its own deprecated API); the default graph counts as shared."""
+    import pyoxigraph as ox
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such graph file (run `kg build` first?)")
+    graphs = BuildGraphs()
+    try:
+        for quad in ox.parse(path=str(path)):
+            triple = (
+                _from_oxigraph(quad.subject),
+                _from_oxigraph(quad.predicate),
+                _from_oxigraph(quad.object),
+            )
+            name = quad.graph_name
+            if isinstance(name, ox.DefaultGraph) or name.value == SHARED_GRAPH:
+                graphs.shared.append(triple)  # type: ignore[arg-type]
+            else:
+                graphs.reports.setdefault(name.value, []).append(triple)  # type: ignore[arg-type]
+    except (SyntaxError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable graph ({condense_error(str(exc), 200)})") from exc
+    return graphs
 
 
 # --------------------------------------------------------------------------- memory
@@ -229,6 +282,12 @@ class MemoryStore(_Closing):
         self._named: dict[str, set[Triple]] = {}
 
     def load(self, build: BuildGraphs) -> None:
+        if not self._named and not len(self.graph):
+            # A fresh store: add everything at once instead of diffing graph by graph.
+            for name, triples in build.graphs():
+                self._named[name] = set(triples)
+                self.graph += triples
+            return
         for name, triples in build.graphs():
             self.replace_report_graph(name, triples)
 
@@ -242,13 +301,20 @@ class MemoryStore(_Closing):
             self.graph.add(triple)
         self._named[graph_name] = new
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        bindings: Mapping[str, Literal] | None = None,
+    ) -> QueryResult:
         try:
             prepared = prepareQuery(sparql, initNs=DEFAULT_PREFIXES)
         except Exception as exc:  # pyparsing's ParseException, or rdflib's bare Exception
             raise QueryError(condense_error(str(exc))) from exc
         try:
-            return _from_rdflib(self.graph.query(prepared), max_rows)
+            answer = self.graph.query(prepared, initBindings=dict(bindings or {}))
+            return _from_rdflib(answer, max_rows)
         except Exception as exc:  # evaluation failures surface as assorted exception types
             raise StoreError(f"query failed: {condense_error(str(exc))}") from exc
 
@@ -295,11 +361,14 @@ class OxigraphStore(_Closing):
 
         self.spec = f"oxigraph:{path}"
         self.path = path
+        self.writable = writable
         try:
             if writable:
                 self._store = ox.Store(str(path))
             elif not (path / "CURRENT").is_file():
-                raise StoreError(f"no Oxigraph store at {path} (write one with --store {self.spec})")
+                raise StoreError(
+                    f"no Oxigraph store at {path} (write one with --store {self.spec})"
+                )
             else:
                 self._store = ox.Store.read_only(str(path))
         except OSError as exc:
@@ -343,15 +412,25 @@ class OxigraphStore(_Closing):
     def _replace_native(self, graph: Any, triples: Sequence[tuple[Any, Any, Any]]) -> None:
         import pyoxigraph as ox
 
-        self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
+        if self._store.contains_named_graph(graph):
+            self._store.remove_graph(graph)
         self._store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        bindings: Mapping[str, Literal] | None = None,
+    ) -> QueryResult:
         import pyoxigraph as ox
 
         try:
+            # pyoxigraph's substitutions only bind projected variables, so bind with VALUES.
             answer = self._store.query(
-                sparql, use_default_graph_as_union=True, prefixes=DEFAULT_PREFIXES
+                bind_params(sparql, bindings or {}),
+                use_default_graph_as_union=True,
+                prefixes=DEFAULT_PREFIXES,
             )
         except SyntaxError as exc:
             raise QueryError(condense_error(str(exc))) from exc
@@ -372,11 +451,8 @@ class OxigraphStore(_Closing):
         return len(self._store)
 
     def close(self) -> None:
-        if hasattr(self._store, "flush"):
-            try:
-                self._store.flush()
-            except OSError:
-                pass  # a read-only store has nothing to flush
+        if self.writable:
+            self._store.flush()
         del self._store
 
 
@@ -415,7 +491,11 @@ def _from_oxigraph(term: Any) -> Term | None:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         # RDF 1.1 makes every simple literal an xsd:string; rdflib keeps them untyped.
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+        return (
+            Literal(term.value)
+            if datatype == str(XSD.string)
+            else Literal(term.value, datatype=URIRef(datatype))
+        )
     raise StoreError(f"unsupported term in results: {term}")
 
 
@@ -452,7 +532,7 @@ class HttpStore(_Closing):
             self.replace_report_graph(name, triples)
 
     def replace_report_graph(self, graph_name: str, triples: Iterable[Triple]) -> None:
-        lines = [" ".join(_ntriples_term(t) for t in triple) + " ." for triple in triples]
+        lines = [" ".join(ntriples_term(t) for t in triple) + " ." for triple in triples]
         drop = f"DROP SILENT GRAPH <{graph_name}> ;\n"
         chunks = [lines[i : i + self.CHUNK] for i in range(0, len(lines), self.CHUNK)] or [[]]
         for i, chunk in enumerate(chunks):
@@ -466,12 +546,19 @@ class HttpStore(_Closing):
         answer = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", dataset=False)
         return sorted(str(row[0]) for row in answer.rows if row[0] is not None)
 
-    def query(self, sparql: str, *, max_rows: int | None = None) -> QueryResult:
-        result = self._select(_with_prefixes(sparql), dataset=not has_dataset_clause(sparql))
+    def query(
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        bindings: Mapping[str, Literal] | None = None,
+    ) -> QueryResult:
+        bound = bind_params(sparql, bindings or {})
+        result = self._select(_with_prefixes(bound), dataset=not has_dataset_clause(sparql))
         if result.graph is not None:
             return _capped_graph(result.form, result.graph, max_rows)
         rows, truncated = _capped(iter(result.rows), max_rows)
-        return QueryResult(result.form, result.variables, rows, result.boolean, None, truncated)
+        return QueryResult(result.form, result.variables, rows, truncated=truncated)
 
     def _select(self, sparql: str, *, dataset: bool) -> QueryResult:
         fields = [("query", sparql)]
@@ -514,19 +601,15 @@ def _with_prefixes(sparql: str) -> str:
     return " ".join(f"PREFIX {p}: <{iri}>" for p, iri in DEFAULT_PREFIXES.items()) + "\n" + sparql
 
 
-def _ntriples_term(term: Term) -> str:
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        term = Literal(str(term))
-    return term.n3()
-
-
 def _parse_http_answer(content_type: str, payload: bytes, form: str | None) -> QueryResult:
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/sparql-results+json", "application/json"):
         return _parse_results_json(json.loads(payload))
     if media in ("application/n-triples", "text/plain", "text/turtle"):
         graph = Graph()
-        graph.parse(data=payload.decode("utf-8"), format="nt" if "turtle" not in media else "turtle")
+        graph.parse(
+            data=payload.decode("utf-8"), format="nt" if "turtle" not in media else "turtle"
+        )
         return QueryResult(form or "CONSTRUCT", graph=graph)
     raise StoreError(f"unexpected answer type from SPARQL server: {content_type or 'none'}")
 
@@ -567,6 +650,7 @@ def _open_memory(rest: str, graph: Path | None, writable: bool) -> Store:
         )
     if graph is None:
         raise InputError("the memory store needs a graph file (--graph)")
+    # A plain Graph, never a Dataset: for a Dataset rdflib fetches a query's FROM <url>.
     return MemoryStore(read_graph_file(graph))
 
 

