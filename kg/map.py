@@ -12,6 +12,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+from rdflib import Graph
+
 from kg.analysis import Analysis
 from kg.errors import KGError
 from kg.fsutil import atomic_write_text
@@ -36,7 +38,7 @@ from kg.resources import data_file
 EVENT_COLOR = NODE_STYLES["Event"].color
 
 
-def write_map_page(graph: Any, analysis: Analysis, path: Path) -> None:
+def write_map_page(graph: Graph, analysis: Analysis, path: Path) -> None:
     """Write the map page for ``graph`` to ``path`` (atomically)."""
     data = read_graph(graph)
     atomic_write_text(Path(path), render_map_html(data, analysis))

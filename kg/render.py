@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pyvis.network import Network
+from rdflib import Graph
 
 from kg.analysis import Analysis
 from kg.errors import KGError
@@ -117,7 +118,7 @@ class Page:
 
 
 def write_graph_page(
-    graph: Any, analysis: Analysis, path: Path, max_nodes: int = DEFAULT_MAX_NODES
+    graph: Graph, analysis: Analysis, path: Path, max_nodes: int = DEFAULT_MAX_NODES
 ) -> None:
     """Write the interactive graph page for ``graph`` to ``path`` (atomically)."""
     data = read_graph(graph)

@@ -615,6 +615,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
         if exc.errno == errno.EADDRINUSE:
             raise InputError(f"port {port} on {host} is already in use (try --port)") from exc
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    # Listening now lets clients connect (and queue) as soon as the address is announced.
+    sock.listen(2048)
     return sock
 
 

@@ -64,11 +64,38 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
     for first, last, alias in found:
         if first <= taken_until or _is_not_name(tokens, first, last, clean, gaz):
             continue
+        if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
+            continue
         taken_until = last
         start, end = tokens[first].start, tokens[last].end
         role = "demonym" if alias.demonym else _role(clean, start, end)
         mentions.append(Mention(alias.entity, alias.kind, start, end, clean[start:end], role))
     return mentions
+
+
+_GLUED_NAME_AFTER = re.compile(r"^[ -](?:(?:al|ar|as|ad|ash|az|an|at|el)-)?[A-Z][a-z]")
+_GLUED_NAME_BEFORE = re.compile(r"(?<![.!?:;] )(?<!^)\b(?:Hay|Hayy|Kafr|Tal|Tell|Deir|Ain|Ras|Bir|Jabal|Khirbet|Beit|Bab|Abu|Albu|Umm|Sheikh|Qasr|Wadi|Jisr|Maarat|Arab)\s+$")
+_LONG_NAME_EXEMPT = ("country", "province", "city")
+
+
+def _part_of_longer_name(
+    clean: str, tokens: list[Token], first: int, last: int, gaz: Gazetteer, alias: Alias
+) -> bool:
+    """"Hay al-Amil" is not al-Hayy and "Kuweires al-Sharqi" not Kuweires: a small place whose
+    name runs on into more capitalised words is part of a longer, unknown name."""
+    entity = gaz.entities.get(alias.entity)
+    if entity is None or entity.place_type in _LONG_NAME_EXEMPT:
+        return False
+    after = clean[tokens[last].end :]
+    m = _GLUED_NAME_AFTER.match(after)
+    if m:
+        nxt = re.match(r"[ -](?:\w+-)?(\w+)", after)
+        word = nxt.group(1) if nxt else ""
+        not_names = set(gaz.word_list("not_names"))
+        suffixes = {w.split()[0] for w in gaz.word_list("site_suffixes")}
+        if word not in not_names and word not in suffixes:
+            return True
+    return bool(_GLUED_NAME_BEFORE.search(clean[: tokens[first].start]))
 
 
 def _stream(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -132,6 +159,8 @@ def slot_mentions(
         name = clean[start:end].strip(" -")
         if not name or name in gaz.word_list("not_names") or _is_month(name):
             continue
+        if kind == "place" and (_fuzzy(name, "actor", gaz) or _is_adjective(name, gaz)):
+            continue
         key = _fuzzy(name, kind, gaz) or _fuzzy(f"{name} {suffix}".strip(), kind, gaz)
         if key is None and strong:
             entity = _mint(f"{name} {suffix}".strip() if suffix else name, kind, gaz, minted)
@@ -150,10 +179,12 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
     preps = "|".join(words("place_prepositions"))
     sites = "|".join(sorted(map(re.escape, words("site_suffixes")), key=len, reverse=True))
     actor_nouns = "|".join(words("actor_slot_nouns"))
+    minting = "|".join(words("minting_prepositions"))
     patterns: list[tuple[EntityKind, str, bool, int]] = [
         ("place", rf"\b(?:{slot}) of ({_NAME})", True, 0),
         ("place", rf"\b(?:{direction}) of ({_NAME})", True, 0),
         ("place", rf"({_NAME}) (?=(?:{sites})\b)", True, 1),
+        ("place", rf"\b(?:{minting}) (?:the )?({_NAME})", True, 0),
         ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
         ("actor", rf"\b({_NAME}) (?:{actor_nouns})\b", True, 0),
     ]
@@ -164,6 +195,15 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
                 sm = re.match(rf"\s*({sites})", clean[m.end(1) :])
                 suffix = sm.group(1) if sm else ""
             yield kind, m.start(1), m.end(1), strong, suffix
+
+
+def _is_adjective(name: str, gaz: Gazetteer) -> bool:
+    """"Syrian Civil War", "Shi'a villages": a name led by a demonym is no place name."""
+    first = name.split()[0].split("-")[0]
+    demonyms = {a.text for aliases in gaz.aliases.values() for a in aliases if a.demonym}
+    return first in demonyms or first in gaz.word_list("adjectives") or bool(
+        re.search(r"(ian|ish|ese|'a)$", first)
+    )
 
 
 def _is_month(name: str) -> bool:

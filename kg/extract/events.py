@@ -18,6 +18,8 @@ from kg.extract.certainty import claimant, hedge_of, sentence_scope_hedge
 from kg.extract.lexicon import Lexicon, TriggerHit
 from kg.model import Certainty, DateSpan, Event, Mention, Sentence, SupplyLine
 
+# An event with no place is kept only for these classes: talks can be placeless, fighting not.
+UNPLACED_OK = ("Negotiation",)
 KIND_PRIORITY = {"verb": 1, "noun": 2, "adjective": 3, "platform": 4, "support": 5}
 OBJECT_PREPOSITIONS = {"against", "on", "by", "with", "near", "of", "targeting", "targeted",
                        "at", "to", "from", "and", "in", "between", "into", "toward", "towards"}  # fmt: skip
@@ -50,7 +52,16 @@ FATALITIES = re.compile(
     r"|residents)\s+(?:were\s+|had been\s+)?(?:killed|dead|died)",
     re.I,
 )
-AIR_ACTORS_HINT = re.compile(r"\b(air|warplanes?|jets?|aircraft|airstrikes?|strikes|bomb)", re.I)
+AIR_ACTORS_HINT = re.compile(
+    r"\b(air|air\s*strikes?|warplanes?|jets?|aircraft|helicopters?|drones?|(?<!suicide )bombers?)\b",
+    re.I,
+)
+NOMINAL_CONTEXT = re.compile(
+    r"\b(the|a|an|its|their|his|two|three|four|five|several|multiple|many|new|more|further|"
+    r"these|those|this|of|major|large|coordinated|suicide|simultaneous)\s+$|'s\s+$",
+    re.I,
+)
+DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", re.I)
 DEFINITE_PLACE = re.compile(r"\bthe (town|city|village|base|airbase|airport|dam|area)\b", re.I)
 
 
@@ -74,6 +85,7 @@ class SentenceView:
     lines: list[tuple[SupplyLine, int, int]]
     place_types: dict[str, str | None]
     air_actors: frozenset[str] = frozenset()
+    first_trigger: int = 0  # where the sentence's first trigger starts: dates before it cover all
 
     @property
     def clean(self) -> str:
@@ -96,7 +108,7 @@ def extract_events(view: SentenceView, lex: Lexicon, memory: Discourse) -> list[
         for hit in hits:
             stop = next((h.start for h in cutting if h.start > hit.start), b)
             events.extend(_events_for(view, lex, memory, hit, (a, b), stop, events))
-    return _dedupe(events)
+    return _dedupe([e for e in events if e.location or e.type in UNPLACED_OK])
 
 
 # --- triggers -----------------------------------------------------------------------------
@@ -132,6 +144,9 @@ def _better(new: TriggerHit, cur: TriggerHit, text: str) -> bool:
         return new.end - new.start > cur.end - cur.start
     if new.trigger.agent_after != cur.trigger.agent_after:
         return new.trigger.agent_after
+    if {new.trigger.kind, cur.trigger.kind} == {"noun", "verb"}:
+        nominal = bool(NOMINAL_CONTEXT.search(text[: new.start]))
+        return (new.trigger.kind == "noun") == nominal
     if "adjective" in (new.trigger.kind, cur.trigger.kind):
         adjectival = bool(re.search(r"\b(the|a|an)\s+$", text[: new.start], re.I))
         return (new.trigger.kind == "adjective") == adjectival
@@ -411,6 +426,11 @@ def _places(
     """The event's places: the first after the trigger and those coordinated with it."""
     text = view.clean
     after = [p for p in view.places(*window) if p.role != "held"]
+    if hit.trigger.event_class == "Withdrawal":
+        after = [p for p in after if not DESTINATION.search(text[window[0] : p.start])]
+    definite = DEFINITE_PLACE.search(text, window[0], after[0].start if after else window[1])
+    if definite and memory.places and text[window[0] : definite.start()].strip() in ("", "from", "on", "of"):
+        return [(memory.places[-1].key, None)]
     if after:
         first = after[0]
         if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):
@@ -428,9 +448,6 @@ def _places(
     before = [p for p in view.places(a, hit.start) if p.role != "held"]
     if before:
         return [(before[-1].key, None)]
-    definite = DEFINITE_PLACE.search(text[window[0] : window[1]])
-    if definite and memory.places:
-        return [(memory.places[-1].key, None)]
     if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
         return [(antecedent.location, None)]
     return []
@@ -518,7 +535,8 @@ def _dates(
     a, b = clause
     in_group = [d for d in view.dates if group[0] <= d.begin < group[1]]
     in_clause = [d for d in view.dates if a <= d.begin < b]
-    chosen = (in_group or in_clause or [None])[0]
+    fronted = [d for d in view.dates if d.begin < view.first_trigger]
+    chosen = (in_group or in_clause or fronted or [None])[0]
     if chosen is not None:
         return chosen.start, chosen.end
     if antecedent is not None and _definite_subject(view.clean, a, hit):

@@ -72,7 +72,13 @@ def _view(
         lines=find_lines(clean, mentions, entities),
         place_types={m.key: entities[m.key].place_type for m in mentions if m.key in entities},
         air_actors=frozenset(),
+        first_trigger=_first_trigger(clean, lex),
     )
+
+
+def _first_trigger(clean: str, lex: Lexicon) -> int:
+    m = lex.trigger_regex.search(clean)
+    return m.start() if m else len(clean)
 
 
 def _start(mention: Mention) -> int:
