@@ -131,4 +131,5 @@ class ReportFacts:
     supply_lines: list[SupplyLine] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
     new_entities: list[Entity] = field(default_factory=list)
+    surfaces: dict[str, set[str]] = field(default_factory=dict)  # key -> spellings in the text
     warnings: list[str] = field(default_factory=list)

@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from kg.extract.gazetteer import Gazetteer
 from kg.model import Control, Entity, Event, Report, ReportFacts, SupplyLine
-from kg.normalize import ascii_fold
+from kg.normalize import ascii_fold, clean_typography, name_keys
 from kg.validate import load_ontology
 from kg.vocab import DCTERMS, PROV, RDF, RDFS, SEM, SKG, SKOS, WGS84, XSD
 
@@ -81,6 +81,8 @@ class GraphBuilder:
         for key in facts.mentions:
             self.add(r, SKG.mentions, self.iri(key))
             self.add_entity(key)
+        for key, surfaces in sorted(facts.surfaces.items()):
+            self.add_spellings(key, surfaces)
         for line in facts.supply_lines:
             self.add(r, SKG.mentions, self.iri(line.key))
             self.add_line(line)
@@ -115,6 +117,18 @@ class GraphBuilder:
             self.add(node, SKG.unresolved, Literal(True))
         if entity.place_type:
             self.add(node, SKG.placeType, Literal(entity.place_type))
+
+    def add_spellings(self, key: str, surfaces: set[str]) -> None:
+        """Spellings the text used that the entity's names do not already cover."""
+        entity = self.entities.get(key) or self.gaz.entities.get(key)
+        if entity is None:
+            return
+        known = set().union(*(name_keys(n) for n in (entity.label, *entity.alt_labels)))
+        for surface in sorted(surfaces):
+            clean = " ".join(clean_typography(surface).split())
+            if not name_keys(clean) & known:
+                self.add(self.iri(key), SKOS.altLabel, Literal(clean))
+                known |= name_keys(clean)
 
     def _term(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
         if isinstance(obj, ox.NamedNode):

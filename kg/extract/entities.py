@@ -19,6 +19,7 @@ from kg.normalize import ARTICLES, STANDALONE_ARTICLES, ascii_fold, fold_token, 
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 FUZZY_CUTOFF = 86
+SHORT_NAME_CUTOFF = 95
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
     for end_char, (key, aliases) in gaz.automaton.iter(stream):
         first, last = _token_span(stream, owners, end_char, key)
         surface = clean[tokens[first].start : tokens[last].end]
-        alias = next((a for a in aliases if a.accepts(surface)), None)
+        alias = _choose_alias(aliases, surface, clean[: tokens[first].start])
         if alias is not None and _demonym_ok(alias, tokens, last, gaz):
             found.append((first, last, alias))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -115,6 +116,25 @@ def _token_span(stream: str, owners: list[int], end_char: int, key: str) -> tupl
     first = owners[start_char + 1]
     last = owners[end_char - 1]
     return first, last
+
+
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|into|to|from|across|near|toward|towards|inside|within|through|at|of|"
+    r"(?:border|crossing|frontier)\s+(?:\w+\s+)?with)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _choose_alias(aliases: list[Alias], surface: str, before: str) -> Alias | None:
+    """Turkey the state acts; Turkey the country is where things happen: "into Turkey"."""
+    accepted = [a for a in aliases if a.accepts(surface)]
+    if not accepted:
+        return None
+    kinds = {a.kind for a in accepted}
+    if len(kinds) == 2:
+        wanted = "place" if _LOCATIVE_BEFORE.search(before[-40:]) else "actor"
+        return next(a for a in accepted if a.kind == wanted)
+    return accepted[0]
 
 
 def _demonym_ok(alias: Alias, tokens: list[Token], last: int, gaz: Gazetteer) -> bool:
@@ -181,12 +201,13 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
     actor_nouns = "|".join(words("actor_slot_nouns"))
     minting = "|".join(words("minting_prepositions"))
     patterns: list[tuple[EntityKind, str, bool, int]] = [
-        ("place", rf"\b(?:{slot}) of ({_NAME})", True, 0),
+        ("place", rf"\b(?:{slot}) of ({_NAME}(?:{_AND}{_NAME})*)", True, 0),
+        ("place", rf"\bthe ({_NAME}(?:{_AND}{_NAME})*) (?=(?:{slot})\b)", True, 0),
         ("place", rf"\b(?:{direction}) of ({_NAME})", True, 0),
         ("place", rf"({_NAME}) (?=(?:{sites})\b)", True, 1),
-        ("place", rf"\b(?:{minting}) (?:the )?({_NAME})", True, 0),
+        ("place", rf"\b(?:{minting}) (?:the )?({_NAME}(?:{_AND}{_NAME})*)", True, 0),
         ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
-        ("actor", rf"\b({_NAME}) (?:{actor_nouns})\b", True, 0),
+        ("actor", rf"\b({_NAME} (?:{actor_nouns}))\b", True, 0),
     ]
     for kind, pattern, strong, wants_suffix in patterns:
         for m in re.finditer(pattern, clean):
@@ -194,7 +215,23 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
             if wants_suffix:
                 sm = re.match(rf"\s*({sites})", clean[m.end(1) :])
                 suffix = sm.group(1) if sm else ""
-            yield kind, m.start(1), m.end(1), strong, suffix
+            for start, end in _list_items(clean, m.start(1), m.end(1)):
+                yield kind, start, end, strong, suffix
+
+
+_AND = r"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?"
+_ITEM_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
+
+
+def _list_items(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"Kudila, Karmardi and Khurburdan" -> the span of each name."""
+    items = []
+    at = start
+    for sep in _ITEM_SEPARATOR.finditer(clean, start, end):
+        items.append((at, sep.start()))
+        at = sep.end()
+    items.append((at, end))
+    return [(a, b) for a, b in items if b > a]
 
 
 def _is_adjective(name: str, gaz: Gazetteer) -> bool:
@@ -222,6 +259,8 @@ def _fuzzy(name: str, kind: EntityKind, gaz: Gazetteer) -> str | None:
     hit = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if hit is None or hit[0][:1] != key[:1]:
         return None
+    if min(len(key), len(hit[0])) < 7 and hit[1] < SHORT_NAME_CUTOFF:
+        return None  # one letter is a large share of a short name: "Siniya" is not "Sisniyah"
     return choices[hit[0]]
 
 

@@ -44,7 +44,13 @@ def extract_report(
         facts.supply_lines.extend(line for line, _, _ in view.lines)
         for mention in view.mentions:
             seen.setdefault(mention.key)
+            if mention.role != "demonym":
+                facts.surfaces.setdefault(mention.key, set()).add(mention.surface)
     facts.events = _merge_unlocated(memory.events)
+    for event in facts.events:
+        for key in (event.agent, event.target, event.location):
+            if key and key.startswith("place/") or key == "actor/civilians":
+                seen.setdefault(key)  # an event's participants are named by its sentence
     facts.mentions = list(seen)
     facts.new_entities = [minted[k] for k in seen if k in minted]
     return facts
