@@ -128,6 +128,7 @@ def build(
 
 def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) -> None:
     from kg.analysis import analyze, write_analysis
+    from kg.map import write_map_page
     from kg.render import write_graph_page
 
     with stage("analysis", result.seconds):
@@ -135,6 +136,7 @@ def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) ->
         write_analysis(analysis, out)
     with stage("page", result.seconds):
         write_graph_page(graph, analysis, out / "graph.html", max_nodes=options.max_nodes)
+        write_map_page(graph, analysis, out / "map.html")
 
 
 @contextmanager

@@ -44,7 +44,7 @@ from starlette.routing import Route
 from kg import errors
 from kg.errors import InputError, KGError, QueryError, StoreError
 from kg.query import QueryRefusedError, bundled_queries, check_query, format_result
-from kg.store import open_store
+from kg.store import MemoryStore, ensure_available, open_store
 
 log = logging.getLogger("kg.serve")
 
@@ -132,6 +132,8 @@ def _worker_main(conn: Connection, spec: str, graph: str) -> None:
     except KGError as exc:
         conn.send(("failed", type(exc).__name__, str(exc)))
         return
+    if isinstance(store, MemoryStore):
+        store.prepare(q.path.read_text(encoding="utf-8") for q in bundled_queries())
     conn.send(("ready",))
     while True:
         try:
@@ -650,6 +652,11 @@ def serve(
         workers=max(1, workers),
     )
     sock = bind_socket(host, port)
+    try:
+        ensure_available(store_spec, graph_path)
+    except KGError:
+        sock.close()
+        raise
     pool = WorkerPool(settings)
     try:
         started = time.monotonic()

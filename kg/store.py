@@ -18,6 +18,8 @@ Every store has the same small interface (see ``Store``); results come back as
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import json
 import urllib.error
 import urllib.parse
@@ -309,7 +311,7 @@ class MemoryStore(_Closing):
         bindings: Mapping[str, Literal] | None = None,
     ) -> QueryResult:
         try:
-            prepared = prepareQuery(sparql, initNs=DEFAULT_PREFIXES)
+            prepared = _prepare(sparql)
         except Exception as exc:  # pyparsing's ParseException, or rdflib's bare Exception
             raise QueryError(condense_error(str(exc))) from exc
         try:
@@ -320,6 +322,20 @@ class MemoryStore(_Closing):
 
     def triple_count(self) -> int:
         return len(self.graph)
+
+    @staticmethod
+    def prepare(queries: Iterable[str]) -> None:
+        """Parse queries ahead, so their first run is as quick as the next ones."""
+        for sparql in queries:
+            with contextlib.suppress(Exception):  # a bad query fails again, visibly, when run
+                _prepare(sparql)
+
+
+@functools.lru_cache(maxsize=128)
+def _prepare(sparql: str) -> Any:
+    # rdflib's parser (pyparsing) takes longer than evaluating most queries on a small
+    # graph, and a server sees the same queries again and again.
+    return prepareQuery(sparql, initNs=DEFAULT_PREFIXES)
 
 
 def _from_rdflib(result: Any, max_rows: int | None) -> QueryResult:
@@ -557,6 +573,8 @@ class HttpStore(_Closing):
         result = self._select(_with_prefixes(bound), dataset=not has_dataset_clause(sparql))
         if result.graph is not None:
             return _capped_graph(result.form, result.graph, max_rows)
+        if result.form == "ASK":
+            return result
         rows, truncated = _capped(iter(result.rows), max_rows)
         return QueryResult(result.form, result.variables, rows, truncated=truncated)
 
@@ -686,6 +704,15 @@ def open_store(spec: str = "memory", graph: Path | None = None, *, writable: boo
         raise StoreError(f"unknown store '{spec}' (known: {known})")
     rest = spec if scheme in ("http", "https") else spec.partition(":")[2]
     return opener(rest, graph, writable)
+
+
+def ensure_available(spec: str, graph: Path | None) -> None:
+    """Raise the error ``open_store(spec, graph)`` would, without loading a big graph."""
+    if spec.lower() == "memory":
+        if graph is None or not graph.is_file():
+            raise InputError(f"{graph}: no such graph file (run `kg build` first?)")
+    elif spec.lower().startswith("oxigraph:"):
+        open_store(spec).close()
 
 
 @dataclass(frozen=True)

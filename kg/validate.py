@@ -102,7 +102,7 @@ def _load_shipped(name: str) -> Graph:
 
 def _parse_user_graph(path: Path) -> Graph:
     if not path.exists():
-        raise InputError(f"graph file not found: {path}")
+        raise InputError(f"{path}: no such graph file (run `kg build` first?)")
     if not path.is_file():
         raise InputError(f"not a file: {path}")
     rdf_format = guess_format(str(path)) or "turtle"

@@ -249,7 +249,8 @@ def test_request_size_and_host_are_checked(server: str) -> None:
 
 
 @pytest.mark.server
-def test_twenty_concurrent_clients(server: str) -> None:
+def test_twenty_concurrent_clients(site: httpx.Client) -> None:
+    server = str(site.base_url).rstrip("/")
     names = ["who-fights-whom", "events-by-certainty", "strikes-by-province", "supply-line-events"]
     expected_rows = {"who-fights-whom": 5, "events-by-certainty": 12, "strikes-by-province": 6,
                      "supply-line-events": 4}  # fmt: skip
@@ -299,7 +300,7 @@ def test_missing_graph_is_a_one_line_error(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """A server over a build folder that has a graph page beside graph.ttl."""
+    """A server with the default settings over a build folder with a graph page."""
     folder = tmp_path_factory.mktemp("out")
     shutil.copy(FIXTURE, folder / "graph.ttl")
     (folder / "graph.html").write_text(

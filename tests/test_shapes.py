@@ -149,7 +149,7 @@ def test_ill_formed_literal_is_a_result_not_a_logged_traceback(
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (None, "graph file not found"),
+        (None, "no such graph file"),
         ("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", "line 2: bad syntax"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text"),
     ],

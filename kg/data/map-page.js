@@ -242,14 +242,27 @@
     var ids = places().filter(function (id) { return current && current.visible[id]; });
     if (!ids.length) ids = places();
     if (!ids.length) { draw(); return; }
-    var xs = ids.map(function (id) { return world(id)[0]; }), ys = ids.map(function (id) { return world(id)[1]; });
-    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
-    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    var xs = core(ids.map(function (id) { return world(id)[0]; }));
+    var ys = core(ids.map(function (id) { return world(id)[1]; }));
+    var x0 = xs[0], x1 = xs[1], y0 = ys[0], y1 = ys[1];
     cam.x = (x0 + x1) / 2;
     cam.y = (y0 + y1) / 2;
     // Room for labels at the edges; a single place gets a view about two degrees wide.
     cam.scale = Math.min(width / Math.max((x1 - x0) * 1.25, 2), height / Math.max((y1 - y0) * 1.25, 2));
     draw();
+  }
+
+  // The range of the values without far outliers: one talk in Vienna should not shrink a
+  // war in Syria to a dot. Outliers lie more than three interquartile ranges outside the
+  // middle half (Tukey's far-out fences); with fewer than five places all count.
+  function core(values) {
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    var n = sorted.length;
+    if (n < 5) return [sorted[0], sorted[n - 1]];
+    var q1 = sorted[Math.floor((n - 1) / 4)], q3 = sorted[Math.ceil(3 * (n - 1) / 4)];
+    var low = q1 - 3 * (q3 - q1), high = q3 + 3 * (q3 - q1);
+    var kept = sorted.filter(function (v) { return v >= low && v <= high; });
+    return [kept[0], kept[kept.length - 1]];
   }
 
   var view = {

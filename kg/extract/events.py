@@ -198,10 +198,11 @@ def _events_for(
     for g_start, g_end in groups:
         target = _target(view, hit, a, (g_start, g_end), agent, event_class, so_far)
         places = _places(view, hit, a, (g_start, g_end), memory, antecedent)
+        span = _list_span(view, places)
         for place, certainty_hint in places or [(None, None)]:
             events.append(
                 _build(view, lex, memory, hit, event_class, clause, (g_start, g_end), agent,
-                       target, place, certainty_hint, antecedent)
+                       target, place, certainty_hint, antecedent, span)
             )  # fmt: skip
     return events
 
@@ -274,7 +275,8 @@ def _plausible(
             window[0] <= s < window[1] + 40 for _, s, _ in view.lines
         )
     if event_class in ("Seizure", "Withdrawal") and hit.trigger.kind == "verb":
-        return bool(view.places(window[0], window[1])) or bool(DEFINITE_PLACE.search(after))
+        clause_start = max(0, hit.start - 120)
+        return bool(view.places(clause_start, window[1])) or bool(DEFINITE_PLACE.search(after))
     return not re.match(r"\s+(reports?|data|footage|statistics|figures|claims)\b", after, re.I)
 
 
@@ -460,6 +462,15 @@ def _definite_subject(text: str, a: int, hit: TriggerHit) -> bool:
                          subject, re.I))  # fmt: skip
 
 
+def _list_span(view: SentenceView, places: list[tuple[str, Certainty | None]]) -> tuple[int, int] | None:
+    """Where a coordinated list of the event's places runs in the sentence."""
+    if len(places) < 2:
+        return None
+    keys = {key for key, _ in places}
+    spans = [(m.start, m.end) for m in view.mentions if m.key in keys]
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
 def _hedge_word(word: str) -> Certainty:
     return "Assessed" if word.lower() in ("possibly", "likely", "probably") else "Reported"
 
@@ -486,11 +497,15 @@ def _build(
     place: str | None,
     item_hedge: Certainty | None,
     antecedent: Event | None,
+    list_span: tuple[int, int] | None = None,
 ) -> Event:
     text = view.clean
     a, b = clause
     start, end = _dates(view, hit, clause, group, antecedent)
-    scope = HEDGE_IN_LIST.sub(" ", text[a:b]) if item_hedge is None else text[a:b]
+    scope = text[a:b]
+    if list_span is not None:  # hedges inside "Homs, and reportedly Deir ez-Zour" are the items'
+        inner = slice(list_span[0] - a, list_span[1] - a)
+        scope = scope[: inner.start] + HEDGE_IN_LIST.sub(" ", scope[inner]) + scope[inner.stop :]
     scope = re.sub(r"\breports? of\b(?=.{25,})", " ", scope[: max(0, min(b, group[1]) - a)] + " ")
     certainty = (
         item_hedge or hedge_of(scope, lex) or sentence_scope_hedge(text, a, lex) or "Confirmed"
