@@ -227,7 +227,9 @@ def _match_event(
         if event in used or index.event_type(event) != ev.get("type"):
             continue
         locations = list(index.graph.objects(event, SKG.location))
-        if (place is None and not locations) or (place is not None and any(wanted & index.keys(loc) for loc in locations)):
+        if (place is None and not locations) or (
+            place is not None and any(wanted & index.keys(loc) for loc in locations)
+        ):
             candidates.append(event)
     if not candidates:
         return None

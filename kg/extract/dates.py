@@ -22,7 +22,7 @@ MONTHS = {
     "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"  # noqa: E501
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _MD = rf"(?P<{{p}}m>{_MONTH})\s+(?P<{{p}}d>{_DAY})(?!\d)"

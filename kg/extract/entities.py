@@ -75,14 +75,16 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
 
 
 _GLUED_NAME_AFTER = re.compile(r"^[ -](?:(?:al|ar|as|ad|ash|az|an|at|el)-)?[A-Z][a-z]")
-_GLUED_NAME_BEFORE = re.compile(r"(?<![.!?:;] )(?<!^)\b(?:Hay|Hayy|Kafr|Tal|Tell|Deir|Ain|Ras|Bir|Jabal|Khirbet|Beit|Bab|Abu|Albu|Umm|Sheikh|Qasr|Wadi|Jisr|Maarat|Arab)\s+$")
+_GLUED_NAME_BEFORE = re.compile(
+    r"(?<![.!?:;] )(?<!^)\b(?:Hay|Hayy|Kafr|Tal|Tell|Deir|Ain|Ras|Bir|Jabal|Khirbet|Beit|Bab|Abu|Albu|Umm|Sheikh|Qasr|Wadi|Jisr|Maarat|Arab)\s+$"
+)
 _LONG_NAME_EXEMPT = ("country", "province", "city")
 
 
 def _part_of_longer_name(
     clean: str, tokens: list[Token], first: int, last: int, gaz: Gazetteer, alias: Alias
 ) -> bool:
-    """"Hay al-Amil" is not al-Hayy and "Kuweires al-Sharqi" not Kuweires: a small place whose
+    """ "Hay al-Amil" is not al-Hayy and "Kuweires al-Sharqi" not Kuweires: a small place whose
     name runs on into more capitalised words is part of a longer, unknown name."""
     entity = gaz.entities.get(alias.entity)
     if entity is None or entity.place_type in _LONG_NAME_EXEMPT:
@@ -161,7 +163,7 @@ def _role(clean: str, start: int, end: int) -> str:
 
 # --- names in slots -----------------------------------------------------------------------
 
-_NAME = r"(?:(?:al|ar|as|ad|ash|az|an|at|el|ad-Dir)-)?[A-Z][\w']*(?:[ -](?:(?:al|ar|as|ad|ash|az|an|at|el|bin|ibn|abu|Abu|Bin|Ibn)-?)?[A-Z][\w']*){0,3}"  # noqa: E501
+_NAME = r"(?:(?:al|ar|as|ad|ash|az|an|at|el|ad-Dir)-)?[A-Z][\w']*(?:[ -](?:(?:al|ar|as|ad|ash|az|an|at|el|bin|ibn|abu|Abu|Bin|Ibn)-?)?[A-Z][\w']*){0,3}"
 
 
 def slot_mentions(
@@ -224,7 +226,7 @@ _ITEM_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or)\s+
 
 
 def _list_items(clean: str, start: int, end: int) -> list[tuple[int, int]]:
-    """"Kudila, Karmardi and Khurburdan" -> the span of each name."""
+    """ "Kudila, Karmardi and Khurburdan" -> the span of each name."""
     items = []
     at = start
     for sep in _ITEM_SEPARATOR.finditer(clean, start, end):
@@ -235,11 +237,13 @@ def _list_items(clean: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_adjective(name: str, gaz: Gazetteer) -> bool:
-    """"Syrian Civil War", "Shi'a villages": a name led by a demonym is no place name."""
+    """ "Syrian Civil War", "Shi'a villages": a name led by a demonym is no place name."""
     first = name.split()[0].split("-")[0]
     demonyms = {a.text for aliases in gaz.aliases.values() for a in aliases if a.demonym}
-    return first in demonyms or first in gaz.word_list("adjectives") or bool(
-        re.search(r"(ian|ish|ese|'a)$", first)
+    return (
+        first in demonyms
+        or first in gaz.word_list("adjectives")
+        or bool(re.search(r"(ian|ish|ese|'a)$", first))
     )
 
 

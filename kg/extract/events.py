@@ -431,7 +431,11 @@ def _places(
     if hit.trigger.event_class == "Withdrawal":
         after = [p for p in after if not DESTINATION.search(text[window[0] : p.start])]
     definite = DEFINITE_PLACE.search(text, window[0], after[0].start if after else window[1])
-    if definite and memory.places and text[window[0] : definite.start()].strip() in ("", "from", "on", "of"):
+    if (
+        definite
+        and memory.places
+        and text[window[0] : definite.start()].strip() in ("", "from", "on", "of")
+    ):
         return [(memory.places[-1].key, None)]
     if after:
         first = after[0]
@@ -462,7 +466,9 @@ def _definite_subject(text: str, a: int, hit: TriggerHit) -> bool:
                          subject, re.I))  # fmt: skip
 
 
-def _list_span(view: SentenceView, places: list[tuple[str, Certainty | None]]) -> tuple[int, int] | None:
+def _list_span(
+    view: SentenceView, places: list[tuple[str, Certainty | None]]
+) -> tuple[int, int] | None:
     """Where a coordinated list of the event's places runs in the sentence."""
     if len(places) < 2:
         return None

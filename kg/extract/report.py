@@ -49,7 +49,7 @@ def extract_report(
     facts.events = _merge_unlocated(memory.events)
     for event in facts.events:
         for key in (event.agent, event.target, event.location):
-            if key and key.startswith("place/") or key == "actor/civilians":
+            if key and (key.startswith("place/") or key == "actor/civilians"):
                 seen.setdefault(key)  # an event's participants are named by its sentence
     facts.mentions = list(seen)
     facts.new_entities = [minted[k] for k in seen if k in minted]

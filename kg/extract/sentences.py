@@ -12,9 +12,54 @@ from kg.model import Report, Sentence
 from kg.normalize import clean_typography
 
 ABBREVIATIONS = frozenset(
-    ["u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "gen", "lt", "col", "maj", "brig", "sgt", "capt", "cpt", "adm", "cmdr", "gov", "pres", "sen", "rep", "dr", "mr", "mrs", "ms", "st", "mt", "no", "nos", "approx", "est", "km", "mi", "ft", "inc", "corp", "co", "ltd", "dept", "min", "fig", "al"]
+    [
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "brig",
+        "sgt",
+        "capt",
+        "cpt",
+        "adm",
+        "cmdr",
+        "gov",
+        "pres",
+        "sen",
+        "rep",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "mt",
+        "no",
+        "nos",
+        "approx",
+        "est",
+        "km",
+        "mi",
+        "ft",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "dept",
+        "min",
+        "fig",
+        "al",
+    ]
 )
-MONTH_ABBREVIATIONS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
+MONTH_ABBREVIATIONS = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 
