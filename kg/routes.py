@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import pairwise
@@ -285,6 +285,7 @@ class Route:
     resolved_to: tuple[str, ...]  # the reference routes a report line rides
     status: str
     evidence: tuple[Evidence, ...]
+    names: tuple[str, ...] = ()  # label and aliases
 
 
 @dataclass(frozen=True)
@@ -413,7 +414,7 @@ def _ref_net(reference: Reference, base: str) -> _RefNet:
         stops[iri] = tuple(place(s) for s in route.stops)
         names[iri] = route.names
         aliases.extend((tuple(key.split()), iri) for n in route.names for key in name_keys(n))
-        for a, b in pairwise(route.route_stops if False else route.stops):
+        for a, b in pairwise(route.stops):
             _add_ref_edge(net, place(a), place(b), iri, reference.places)
     places = {place(slug): row for slug, row in reference.places.items()}
     return _RefNet(net, stops, names, places, tuple(sorted(set(aliases))))
@@ -514,7 +515,7 @@ def _resolve(
         nodes = {n for e in edges for n in e} | set(anchors)
     regions = [p for p in _line_places(line, facts) if _is_region(p, facts, ref)]
     edges |= _reach_regions(regions, nodes, ref, weight)
-    edges |= _join_loose(line, facts, ref, {n for e in edges for n in e} | set(anchors))
+    edges |= _join_loose(line, facts, ref, {n for e in edges for n in e})
     return _resolution(frozenset(edges), ref, named | context)
 
 
@@ -576,20 +577,20 @@ def _reach_regions(
 
 
 def _join_loose(line: str, facts: _Facts, ref: _RefNet, placed: set[str]) -> set[Edge]:
-    """Join each place the reference network lacks to the nearest place of the line."""
-    loose = [
-        p for p in _line_places(line, facts) if p not in ref.graph and not _is_region(p, facts, ref)
-    ]
+    """Join each place of the line not yet on its segments to the nearest place that is (a
+    town the reference network lacks, a line with no stop on it)."""
+    points = [p for p in _line_places(line, facts) if not _is_region(p, facts, ref)]
     edges: set[Edge] = set()
     placed = set(placed)
-    for place in loose:
-        others = sorted(placed - {place}) or [p for p in _line_places(line, facts) if p != place]
-        others = [p for p in others if not _is_region(p, facts, ref)]
-        if not others:
-            continue
-        here = _position(place, facts, ref)
-        nearest = min(others, key=lambda o: (_km(here, _position(o, facts, ref)) or math.inf, o))
-        edges.add(edge(place, nearest))
+    for place in [p for p in points if p not in placed]:
+        others = sorted(placed - {place}) or [p for p in points if p != place]
+        if others:
+            here = _position(place, facts, ref)
+            nearest = min(
+                others, key=lambda o: (_km(here, _position(o, facts, ref)) or math.inf, o)
+            )
+            edges.add(edge(place, nearest))
+            placed.add(nearest)
         placed.add(place)
     return edges
 
@@ -659,7 +660,7 @@ def _sites(
     nodes = {n for e in edges for n in e}
     for line in resolutions:  # a line with no segment still reaches its places
         nodes.update(p for p in _line_places(line, facts) if not _is_region(p, facts, ref))
-    controls = _place_control(facts.data, facts)
+    controls = _place_control(facts)
     return {iri: _site(iri, facts, ref, controls.get(iri)) for iri in sorted(nodes)}
 
 
@@ -690,16 +691,17 @@ class _Control:
     evidence: Evidence
 
 
-def _place_control(data: GraphData, facts: _Facts) -> dict[str, _Control]:
+def _place_control(facts: _Facts) -> dict[str, _Control]:
     """Who holds each place by the latest statement; a seizure of checkpoints on a line is the
     line's, not the town's it is located at."""
     latest: dict[str, _Control] = {}
-    for row in _control_rows(data, facts):
-        latest[row[0]] = row[1]
+    for place, control in _control_rows(facts):
+        latest[place] = control
     return latest
 
 
-def _control_rows(data: GraphData, facts: _Facts) -> list[tuple[str, _Control]]:
+def _control_rows(facts: _Facts) -> list[tuple[str, _Control]]:
+    data = facts.data
     on_lines = {e.iri for events in facts.line_events.values() for e in events}
     rows = []
     for row in data.controls:  # sorted by place, day, IRI: the last one per place wins
@@ -854,7 +856,7 @@ def _control_obs(facts: _Facts, edges: set[Edge], found: dict[Edge, list[_Obs]])
     """When both ends of a segment are known to be held: open under one holder, contested
     between two."""
     history: dict[str, list[_Control]] = defaultdict(list)
-    for place, control in _control_rows(facts.data, facts):
+    for place, control in _control_rows(facts):
         history[place].append(control)
     for a, b in sorted(edges):
         for control in [*history.get(a, ()), *history.get(b, ())]:
@@ -950,30 +952,44 @@ def _routes(
     routes: dict[str, Route] = {}
     for iri in sorted({r for s in segments.values() for r in s.routes}):
         segs = tuple(k for k, s in segments.items() if iri in s.routes)
-        label = ref.route_names[iri][0]
-        routes[iri] = _route(iri, label, "reference", ref.route_stops[iri], segs, (), segments)
+        on_net = {p for k in segs for p in k}
+        stops = tuple(p for p in ref.route_stops[iri] if p in on_net)
+        names = ref.route_names[iri]
+        routes[iri] = _route(iri, names, "reference", stops, segs, (), segments)
     for line, resolution in sorted(resolutions.items()):
-        row = facts.data.supply_lines[line]
-        segs = tuple(sorted(resolution.edges))
-        places = tuple(sorted({*_line_places(line, facts), *(p for e in segs for p in e)}))
-        events = sorted(
-            (_event_obs(e, LINE_EFFECTS[e.type], facts.data) for e in facts.line_events.get(line, ())
-             if e.type in LINE_EFFECTS),
-            key=_Obs.order,
-        )  # fmt: skip
-        route = _route(line, row.label, "report", places, segs, tuple(sorted(resolution.routes)),
-                       segments)  # fmt: skip
-        if events:  # the line's own events say more than its segments' worst state
-            status = _fold(events, sides)[0]
-            evidence = _unique_evidence([*route.evidence, *(o.evidence for o in events)])
-            route = Route(**{**route.__dict__, "status": status, "evidence": evidence})
-        routes[line] = route
+        routes[line] = _report_line(line, resolution, facts, segments, sides)
     return routes
+
+
+def _report_line(
+    line: str,
+    resolution: _Resolution,
+    facts: _Facts,
+    segments: Mapping[Edge, Segment],
+    sides: Mapping[str, str],
+) -> Route:
+    row = facts.data.supply_lines[line]
+    names = (row.label, *facts.alt_labels.get(line, ()))
+    segs = tuple(sorted(resolution.edges))
+    places = tuple(sorted({*_line_places(line, facts), *(p for k in segs for p in k)}))
+    rides = tuple(sorted(resolution.routes))
+    route = _route(line, names, "report", places, segs, rides, segments)
+    own = [
+        _event_obs(e, LINE_EFFECTS[e.type], facts.data)
+        for e in facts.line_events.get(line, ())
+        if e.type in LINE_EFFECTS
+    ]
+    if not own:
+        return route
+    # The line's own events say more about it than the worst state of its segments.
+    status = _fold(sorted(own, key=_Obs.order), sides)[0]
+    evidence = _unique_evidence([*route.evidence, *(o.evidence for o in own)])
+    return replace(route, status=status, evidence=evidence)
 
 
 def _route(
     iri: str,
-    label: str,
+    names: tuple[str, ...],
     kind: str,
     places: Sequence[str],
     segs: tuple[Edge, ...],
@@ -983,7 +999,9 @@ def _route(
     states = [segments[s].status for s in segs if s in segments]
     status = max(states, key=STATUSES.index) if states else "open"
     evidence = _unique_evidence(e for s in segs if s in segments for e in segments[s].evidence)
-    return Route(iri, label, kind, tuple(places), segs, resolved_to, status, evidence)
+    return Route(
+        iri, names[0], kind, tuple(places), segs, resolved_to, status, evidence, tuple(names)
+    )
 
 
 # ---------------------------------------------------------------- who reaches what
@@ -1337,34 +1355,19 @@ def find_line(network: RouteNetwork, name: str) -> tuple[Edge, ...]:
         return network.routes[name].segments
     keys = name_keys(name)
     for iri, route in sorted(network.routes.items(), key=lambda kv: (kv[1].kind, kv[0])):
-        if keys & _keys((route.label, _tail(iri))):
+        if keys & _keys((*route.names, _tail(iri))):
             return route.segments
-    for route_iri in sorted(named_in(network, name)):
-        return network.routes[route_iri].segments
     between = _between(network, name)
     if between:
         return between
     raise InputError(f"no supply line or route named '{name}' on the route network")
 
 
-def named_in(network: RouteNetwork, name: str) -> set[str]:
-    """Reference routes on the network that ``name`` calls by one of their names."""
-    ref = _ref_net(load_reference(), "")
-    key = name_key(name)
-    found = set()
-    for iri in network.routes:
-        slug = _tail(iri)
-        names = ref.route_names.get(f"supply-line/{slug}", ())
-        if any(name_key(n) == key for n in names):
-            found.add(iri)
-    return found
-
-
 def _between(network: RouteNetwork, name: str) -> tuple[Edge, ...]:
     """ "A-B", "A to B", "A--B": the road between two places, tried at every separator."""
     text = name.replace("–", "-").replace("—", "-")
     net = network.graph()
-    for i, char in enumerate(text):
+    for i in range(len(text)):
         for sep in ("--", " to ", "-"):
             if not text.startswith(sep, i):
                 continue
@@ -1505,54 +1508,53 @@ def _routes_through(report: CutReport) -> list[str]:
 
 def _report_markdown(report: RoutesReport) -> str:
     net = report.network
-    parts = ["## Supply routes\n"]
     if not net.places:
-        return parts[0] + "\nNo supply line in this graph.\n"
-    parts.append(
-        _table(
-            ["route", "kind", "status", "rides", "places"],
-            [
-                (
-                    r.label,
-                    r.kind,
-                    r.status,
-                    ", ".join(net.label(x) for x in r.resolved_to),
-                    " – ".join(net.label(p) for p in r.places),
-                )
-                for r in net.routes.values()
-            ],
-        )  # fmt: skip
-    )
-    parts.append("\n### Segments not open\n")
+        return "## Supply routes\n\nNo supply line in this graph.\n"
     shut = [s for s in net.segments.values() if s.status != "open"]
-    parts.append(
-        _table(
-            ["segment", "status", "held by", "since", "evidence"],
-            [
-                (
-                    f"{net.label(s.a)} – {net.label(s.b)}",
-                    s.status,
-                    net.label(s.controller),
-                    s.since or "",
-                    _quote(s.evidence[-1]) if s.evidence else "",
-                )
-                for s in shut
-            ],
-        )  # fmt: skip
-        if shut
-        else "None.\n"
-    )
-    parts.append("\n### Cities and towns: routes and chokepoints\n")
-    parts.append(_table(["place", "routes", "loss that cuts it off"], _city_rows(report)))
-    parts.append("\n### Who reaches what from the places it holds\n")
-    rows = [
-        (net.label(a.side), _names(net, a.holds), _names(net, a.reaches),
-         "; ".join(f"{net.label(c)} (at {', '.join(_segment_label(net, s) for s in segs)})"
-                   for c, segs in a.cut_off))
-        for a in report.actors
+    sections = [
+        ("Supply routes", ["route", "kind", "status", "rides", "places"], _route_rows(net)),
+        ("Segments not open", ["segment", "status", "held by", "since", "evidence"],
+         [_shut_row(net, s) for s in shut]),
+        ("Cities and towns: routes and chokepoints", ["place", "routes", "loss that cuts it off"],
+         _city_rows(report)),
+        ("Who reaches what from the places it holds", ["actor", "holds", "reaches", "cut off from"],
+         [_reach_row(net, a) for a in report.actors]),
     ]  # fmt: skip
-    parts.append(_table(["actor", "holds", "reaches", "cut off from"], rows) if rows else "None.\n")
-    return "".join(parts)
+    return "\n".join(
+        f"## {title}\n\n" + (_table(header, rows) if rows else "None.\n")
+        for title, header, rows in sections
+    )
+
+
+def _route_rows(net: RouteNetwork) -> list[tuple[str, ...]]:
+    return [
+        (
+            r.label,
+            r.kind,
+            r.status,
+            ", ".join(net.label(x) for x in r.resolved_to),
+            " – ".join(net.label(p) for p in r.places),
+        )
+        for r in net.routes.values()
+    ]
+
+
+def _shut_row(net: RouteNetwork, seg: Segment) -> tuple[str, ...]:
+    return (
+        f"{net.label(seg.a)} – {net.label(seg.b)}",
+        seg.status,
+        net.label(seg.controller),
+        seg.since.isoformat() if seg.since else "",
+        _quote(seg.evidence[-1]) if seg.evidence else "",
+    )
+
+
+def _reach_row(net: RouteNetwork, reach: ActorReach) -> tuple[str, ...]:
+    stopped = "; ".join(
+        f"{net.label(city)} (at {', '.join(_segment_label(net, s) for s in segs)})"
+        for city, segs in reach.cut_off
+    )
+    return (net.label(reach.side), _names(net, reach.holds), _names(net, reach.reaches), stopped)
 
 
 def _city_rows(report: RoutesReport) -> list[tuple[str, ...]]:
@@ -1600,8 +1602,8 @@ def _cut_markdown(report: CutReport) -> str:
     lines = [f"## What if {asked} falls\n"]
     through = _routes_through(report)
     lines.append(f"Routes through it: {', '.join(net.label(r) for r in through) or 'none'}.")
-    lines.append("Segments lost: " + ("; ".join(_segment_label(net, s) for s in report.segments)
-                                      or "none") + ".\n")  # fmt: skip
+    lost = "; ".join(_segment_label(net, s) for s in report.segments) or "none"
+    lines.append(f"Segments lost: {lost}.\n")
     lines.append("### Cut off\n")
     if report.separations:
         lines.extend(
@@ -1633,8 +1635,3 @@ def _side_lines(report: CutReport) -> list[str]:
             line += f"; already cut off from {_names(net, side.already_cut_off, 8)}"
         lines.append(line + ".")
     return lines
-
-
-def iter_segments(network: RouteNetwork) -> Iterator[Segment]:
-    """Segments in IRI order (the order every output uses)."""
-    return iter(network.segments[k] for k in sorted(network.segments))

@@ -207,7 +207,7 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
         ("place", rf"\bthe ({_NAME}(?:{_AND}{_NAME})*) (?=(?:{slot})\b)", True, 0),
         ("place", rf"\b(?:{direction}) of ({_NAME})", True, 0),
         ("place", rf"({_NAME}) (?=(?:{sites})\b)", True, 1),
-        ("place", rf"\b(?:{minting}) (?:the )?({_NAME}(?:{_AND}{_NAME})*)", True, 0),
+        ("place", rf"\b(?:{minting}) (?:the |a |an )?({_NAME}(?:{_AND}{_NAME})*)", True, 0),
         ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
         ("actor", rf"\b({_NAME} (?:{actor_nouns}))\b", True, 0),
     ]

@@ -35,11 +35,17 @@ ROUTE_WORDS = re.compile(
 HEDGE_IN_LIST = re.compile(r"\b(reportedly|allegedly|possibly|likely|probably)\b", re.I)
 LIST_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:and|or|as well as))\s*(?:(?:reportedly|allegedly|possibly|likely|"
-    r"probably|also)\s+)?(?:(?:in|at|near|on|around)\s+)?(?:the\s+)?(?:(?:towns?|villages?|"
-    r"cities|city|provinces?|areas?)\s+of\s+)?$",
+    r"probably|also)\s+)?(?:(?:in|at|near|on|around)\s+)?(?:the\s+)?(?:(?:nearby|neighbou?ring|"
+    r"adjacent|nearby|surrounding|strategic|key)\s+)?(?:(?:towns?|villages?|cities|city|"
+    r"provinces?|areas?|neighbou?rhoods?|districts?)\s+of\s+)?$",
     re.I,
 )
-PARALLEL = re.compile(r"(?:,\s*)?\band\s+(?=(?:against|near|in|at|around|targeting)\b)", re.I)
+PARALLEL = re.compile(
+    r"(?:,\s*)?\band\s+(?=(?:against|near|in|at|around|targeting)\b|the\s+(?:\w+\s+)?"
+    r"(?:town|village|city|neighbou?rhood|district|airbase|base)\s+of\b(?=[^,;]*\bon\s+\d))",
+    re.I,
+)
+PARTICIPLE_CLAUSE = re.compile(r"^[\s,]*(?:\w+ly\s+)?\w+ing\b", re.I)
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
@@ -190,6 +196,9 @@ def _events_for(
     if not _plausible(event_class, hit, view, window, text):
         return []
     antecedent = _antecedent(text, a, hit, memory, so_far)
+    participle = _participle_head(text, a, hit, view, so_far)
+    if participle is not None:
+        antecedent = participle
     if _is_anaphoric(text, hit, view, window, lex) and antecedent is not None:
         return []
     agent = _agent(view, hit, a, window, antecedent, event_class, memory, so_far)
@@ -431,12 +440,15 @@ def _places(
     if hit.trigger.event_class == "Withdrawal":
         after = [p for p in after if not DESTINATION.search(text[window[0] : p.start])]
     definite = DEFINITE_PLACE.search(text, window[0], after[0].start if after else window[1])
-    if (
-        definite
-        and memory.places
-        and text[window[0] : definite.start()].strip() in ("", "from", "on", "of")
-    ):
-        return [(memory.places[-1].key, None)]
+    if definite and text[window[0] : definite.start()].strip() in ("", "from", "on", "of"):
+        earlier = [
+            p.key
+            for p in view.places(0, hit.start)
+            if view.place_types.get(p.key) not in ("province", "country", "region")
+        ]
+        referent = earlier[-1] if earlier else (memory.places[-1].key if memory.places else None)
+        if referent:
+            return [(referent, None)]
     if after:
         first = after[0]
         if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):
@@ -459,8 +471,21 @@ def _places(
     return []
 
 
+def _participle_head(
+    text: str, a: int, hit: TriggerHit, view: SentenceView, so_far: list[Event]
+) -> Event | None:
+    """", killing at least 15 people": the clause adds to the sentence's last event."""
+    if a == 0 or not PARTICIPLE_CLAUSE.match(text[a : hit.end]):
+        return None
+    same = [e for e in so_far if e.sentence is view.sentence]
+    return same[-1] if same else None
+
+
 def _definite_subject(text: str, a: int, hit: TriggerHit) -> bool:
-    """The clause's subject is "the strikes", "these gains": an earlier event."""
+    """The clause's subject is "the strikes", "these gains" (or it is a participle clause):
+    an earlier event."""
+    if a > 0 and PARTICIPLE_CLAUSE.match(text[a : hit.end]):
+        return True
     subject = text[a : hit.start]
     return bool(re.match(r"[\s,]*(?:\w+\s+){0,2}?(the|these|those|this|such)\s+(?:\w+\s+)?\w+\s+$",
                          subject, re.I))  # fmt: skip
