@@ -33,6 +33,7 @@ segments, each city's routes and chokepoints, what each actor can reach); ``what
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,6 +85,8 @@ HOSTILE_TYPES = frozenset(
      "Clash"}
 )  # fmt: skip
 # Same day: the stronger observation is applied last, so it wins.
+# A seizure whose sentence says it reopened the road opens it for the seizing side.
+REOPENS = re.compile(r"\bre-?open(?:s|ed|ing)?\b", re.IGNORECASE)
 EFFECT_ORDER = {"control": 0, "leave": 1, "hold": 2, "contest": 3, "seize": 4, "block": 5}
 MARKDOWN_TOP = 5
 
@@ -266,6 +269,7 @@ class Segment:
     status: str = "open"
     controller: str | None = None
     since: date | None = None
+    cause: Evidence | None = None  # what set the status and controller
     evidence: tuple[Evidence, ...] = ()
 
     @property
@@ -324,6 +328,7 @@ class _Facts:
     part_of: Mapping[str, str]
     line_reports: Mapping[str, frozenset[str]]
     line_events: Mapping[str, tuple[EventRow, ...]]
+    civilians: frozenset[str]  # actors of skg:actorType "civilians"
     base: str
 
 
@@ -389,6 +394,9 @@ def _read_facts(graph: Graph) -> _Facts:
         part_of={str(s): str(o) for s, o in sorted(graph.subject_objects(SKG.partOf))},
         line_reports={k: frozenset(v) for k, v in reports.items()},
         line_events={k: tuple(v) for k, v in events.items()},
+        civilians=frozenset(
+            str(s) for s, o in graph.subject_objects(SKG.actorType) if str(o) == "civilians"
+        ),
         base=_instance_base(data),
     )
 
@@ -585,14 +593,35 @@ def _join_loose(line: str, facts: _Facts, ref: _RefNet, placed: set[str]) -> set
     for place in [p for p in points if p not in placed]:
         others = sorted(placed - {place}) or [p for p in points if p != place]
         if others:
-            here = _position(place, facts, ref)
-            nearest = min(
-                others, key=lambda o: (_km(here, _position(o, facts, ref)) or math.inf, o)
-            )
+            nearest = _attach_to(place, others, line, facts, ref)
             edges.add(edge(place, nearest))
             placed.add(nearest)
         placed.add(place)
     return edges
+
+
+def _attach_to(place: str, others: list[str], line: str, facts: _Facts, ref: _RefNet) -> str:
+    """The nearest of ``others``; for a place with no coordinates (the Trebil crossing), the
+    one farthest from the line's other endpoints, since the line runs on to it from there."""
+    here = _position(place, facts, ref)
+    if here.lat is not None:
+        return min(others, key=lambda o: (_distance(here, _position(o, facts, ref)), o))
+    ends = [
+        _position(e, facts, ref)
+        for e in facts.data.supply_lines[line].connects
+        if e != place and _position(e, facts, ref).lat is not None
+    ]
+    if not ends:
+        return others[0]
+    return max(
+        others,
+        key=lambda o: (min(_distance(e, _position(o, facts, ref)) for e in ends), o),
+    )
+
+
+def _distance(a: _Point, b: _Point) -> float:
+    km = _km(a, b)
+    return math.inf if km is None else km
 
 
 @dataclass(frozen=True)
@@ -765,16 +794,20 @@ class _Obs:
         return (self.day or date.min, EFFECT_ORDER[self.effect], self.evidence.source)
 
 
-def _event_obs(event: EventRow, effect: str, data: GraphData) -> _Obs:
+def _event_obs(event: EventRow, effect: str, facts: _Facts) -> _Obs:
     proof = Evidence(
         event.evidence,
-        data.report_title(event.report),
+        facts.data.report_title(event.report),
         event.start,
         event.type,
         event.certainty,
         event.iri,
     )
-    return _Obs(event.start, effect, event.agents[0] if event.agents else None, proof)
+    # Civilians besiege or cut nothing: such an agent is a misread target, not a holder.
+    agents = [a for a in event.agents if a not in facts.civilians]
+    if effect in ("seize", "leave") and REOPENS.search(event.evidence):
+        effect = "hold"
+    return _Obs(event.start, effect, agents[0] if agents else None, proof)
 
 
 def _observations(
@@ -794,14 +827,14 @@ def _observations(
         for route, events in sorted(route_events.items())
     )
     found: dict[Edge, list[_Obs]] = defaultdict(list)
-    _pin_line_events(spans, found, facts.data)
+    _pin_line_events(spans, found, facts)
     _place_events(facts, edges, found)
     _control_obs(facts, edges, found)
     return found
 
 
 def _pin_line_events(
-    spans: list[tuple[set[Edge], list[EventRow]]], found: dict[Edge, list[_Obs]], data: GraphData
+    spans: list[tuple[set[Edge], list[EventRow]]], found: dict[Edge, list[_Obs]], facts: _Facts
 ) -> None:
     """An event on a line holds where it happened: the segment itself for a one-segment line,
     the segments at an inner stop it names; else the segments the same report saw seized or
@@ -820,13 +853,13 @@ def _pin_line_events(
                 whole.append((span, event))
                 continue
             for seg in target:
-                found[seg].append(_event_obs(event, effect, data))
+                found[seg].append(_event_obs(event, effect, facts))
             if effect in ("block", "seize"):
                 pinned_by_report[event.report].update(target)
     for span, event in whole:
         target = (span & pinned_by_report[event.report]) or span
         for seg in sorted(target):
-            found[seg].append(_event_obs(event, LINE_EFFECTS[event.type], data))
+            found[seg].append(_event_obs(event, LINE_EFFECTS[event.type], facts))
 
 
 def _degrees(span: Iterable[Edge]) -> dict[str, int]:
@@ -849,7 +882,7 @@ def _place_events(facts: _Facts, edges: set[Edge], found: dict[Edge, list[_Obs]]
             continue
         for place in event.locations:
             for seg in at.get(place, ()):
-                found[seg].append(_event_obs(event, effect, facts.data))
+                found[seg].append(_event_obs(event, effect, facts))
 
 
 def _control_obs(facts: _Facts, edges: set[Edge], found: dict[Edge, list[_Obs]]) -> None:
@@ -889,46 +922,58 @@ def _segments(
     for a, b in sorted(edges):
         routes, lines = members[(a, b)]
         obs = sorted(observations.get((a, b), ()), key=_Obs.order)
-        status, controller, since = _fold(obs, sides)
+        state = _fold(obs, sides)
         segments[(a, b)] = Segment(
             a=a,
             b=b,
             routes=tuple(sorted(routes)),
             lines=tuple(sorted(lines)),
             length_km=_rounded(_km(sites[a], sites[b])),
-            status=status,
-            controller=controller,
-            since=since,
+            status=state.status,
+            controller=state.controller,
+            since=state.since,
+            cause=state.cause,
             evidence=_unique_evidence(o.evidence for o in obs),
         )
     return segments
 
 
-def _fold(obs: Iterable[_Obs], sides: Mapping[str, str]) -> tuple[str, str | None, date | None]:
+@dataclass(frozen=True)
+class _State:
+    status: str = "open"
+    controller: str | None = None
+    since: date | None = None
+    cause: Evidence | None = None  # the observation that set this state
+
+
+def _fold(obs: Iterable[_Obs], sides: Mapping[str, str]) -> _State:
     """Apply the observations in date order: the state the last one leaves."""
-    status, controller, since = "open", None, None
+    state = _State()
     for o in obs:
-        before = (status, controller)
-        if o.effect == "block":
-            status, controller = "blocked", o.actor
-        elif o.effect == "seize":
-            # Taking a road back from another side reopens it; taking it from its users closes it.
-            retaken = controller is not None and sides.get(controller, controller) != sides.get(
-                o.actor or "", o.actor
-            )
-            status, controller = ("open" if retaken else "blocked"), o.actor
-        elif o.effect == "contest":
-            status = "contested"
-        elif o.effect == "leave":
-            status = "open"
-            controller = None if controller in (o.actor, None) else controller
-        elif o.effect == "hold":
-            status, controller = "open", o.actor
-        else:
-            status, controller = o.status or status, o.actor
-        if (status, controller) != before:
-            since = o.day
-    return status, controller, since
+        status, controller = _step(state.status, state.controller, o, sides)
+        if (status, controller) != (state.status, state.controller):
+            state = _State(status, controller, o.day, o.evidence)
+    return state
+
+
+def _step(
+    status: str, controller: str | None, o: _Obs, sides: Mapping[str, str]
+) -> tuple[str, str | None]:
+    if o.effect == "block":
+        return "blocked", o.actor
+    if o.effect == "seize":
+        # Taking a road back from another side reopens it; taking it from its users closes it.
+        retaken = controller is not None and sides.get(controller, controller) != sides.get(
+            o.actor or "", o.actor
+        )
+        return ("open" if retaken else "blocked"), o.actor
+    if o.effect == "contest":
+        return "contested", controller
+    if o.effect == "leave":
+        return "open", None if controller in (o.actor, None) else controller
+    if o.effect == "hold":
+        return "open", o.actor
+    return o.status or status, o.actor  # "control"
 
 
 def _unique_evidence(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
@@ -971,20 +1016,34 @@ def _report_line(
     row = facts.data.supply_lines[line]
     names = (row.label, *facts.alt_labels.get(line, ()))
     segs = tuple(sorted(resolution.edges))
-    places = tuple(sorted({*_line_places(line, facts), *(p for k in segs for p in k)}))
+    places = _walk(segs, _line_places(line, facts))
     rides = tuple(sorted(resolution.routes))
     route = _route(line, names, "report", places, segs, rides, segments)
     own = [
-        _event_obs(e, LINE_EFFECTS[e.type], facts.data)
+        _event_obs(e, LINE_EFFECTS[e.type], facts)
         for e in facts.line_events.get(line, ())
         if e.type in LINE_EFFECTS
     ]
     if not own:
         return route
     # The line's own events say more about it than the worst state of its segments.
-    status = _fold(sorted(own, key=_Obs.order), sides)[0]
+    status = _fold(sorted(own, key=_Obs.order), sides).status
     evidence = _unique_evidence([*route.evidence, *(o.evidence for o in own)])
     return replace(route, status=status, evidence=evidence)
+
+
+def _walk(segs: Iterable[Edge], places: Sequence[str]) -> tuple[str, ...]:
+    """The places of a line in travelling order: along its segments from an endpoint it
+    names, then any place it names that no segment reaches."""
+    net = nx.Graph(sorted(segs))
+    order: list[str] = []
+    for component in sorted(nx.connected_components(net), key=min):
+        leaves = sorted(p for p in component if net.degree(p) <= 1)
+        named = [p for p in places if p in leaves]
+        start = named[0] if named else (leaves or sorted(component))[0]
+        order.extend(nx.dfs_preorder_nodes(net, start))
+    order.extend(p for p in places if p not in order)
+    return tuple(order)
 
 
 def _route(
@@ -1308,7 +1367,7 @@ def _side_loss(network: RouteNetwork, side: str, holds: tuple[str, ...], cut: Cu
     return SideLoss(
         side=side,
         holds=holds,
-        loses=_ordered(before - after - set(cut.places)),
+        loses=_ordered(before - after),
         already_cut_off=_ordered(physical - before),
     )
 
@@ -1415,6 +1474,7 @@ def _segment_dict(seg: Segment, net: RouteNetwork) -> dict[str, Any]:
         "controller": seg.controller,
         "controller_label": net.label(seg.controller) or None,
         "since": seg.since.isoformat() if seg.since else None,
+        "cause": seg.cause.to_dict() if seg.cause else None,
         "evidence": _evidence_list(seg.evidence),
     }
 
@@ -1545,7 +1605,7 @@ def _shut_row(net: RouteNetwork, seg: Segment) -> tuple[str, ...]:
         seg.status,
         net.label(seg.controller),
         seg.since.isoformat() if seg.since else "",
-        _quote(seg.evidence[-1]) if seg.evidence else "",
+        _quote(seg.cause) if seg.cause else "",
     )
 
 
@@ -1561,9 +1621,11 @@ def _city_rows(report: RoutesReport) -> list[tuple[str, ...]]:
     net = report.network
     rows = []
     for city in report.cities:
-        top = city.chokepoints[:MARKDOWN_TOP]
+        # A segment's loss is a place's loss seen closer; list places unless only roads cut.
+        points = [c for c in city.chokepoints if c.kind == "place"] or list(city.chokepoints)
+        top = points[:MARKDOWN_TOP]
         cuts = "; ".join(f"{c.label} (from {_names(net, c.cuts_off, 4)})" for c in top)
-        more = len(city.chokepoints) - len(top)
+        more = len(points) - len(top)
         rows.append(
             (
                 city.label,

@@ -14,6 +14,7 @@ def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
     not_after = set(lex.words("clauses", "not_after"))
     pattern = "|".join(re.escape(b) for b in boundaries)
     cuts = [0]
+    pattern = rf"{pattern}|,\s+(?!including\b|according\b|during\b|notably\b)(?:\w+ly\s+)?\w+ing\b"
     for m in re.finditer(pattern, clean, re.IGNORECASE):
         before = clean[: m.start()].split()
         if before and before[-1].lower().strip(",") in not_after:

@@ -179,7 +179,7 @@ def slot_mentions(
         if any(m.start < end and start < m.end for m in [*taken, *out]):
             continue
         name = clean[start:end].strip(" -")
-        if not name or name in gaz.word_list("not_names") or _is_month(name):
+        if not name or _is_month(name) or name.split()[0] in gaz.word_list("not_names"):
             continue
         if kind == "place" and (_fuzzy(name, "actor", gaz) or _is_adjective(name, gaz)):
             continue

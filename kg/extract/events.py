@@ -45,7 +45,9 @@ PARALLEL = re.compile(
     r"(?:town|village|city|neighbou?rhood|district|airbase|base)\s+of\b(?=[^,;]*\bon\s+\d))",
     re.I,
 )
-PARTICIPLE_CLAUSE = re.compile(r"^[\s,]*(?:\w+ly\s+)?\w+ing\b", re.I)
+PARTICIPLE_CLAUSE = re.compile(
+    r"^[\s,]*(?:(?:before|after|while|by|when|thereby)\s+)?(?:\w+ly\s+)?\w+ing\b", re.I
+)
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
@@ -379,8 +381,22 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int) -> str | None:
         prev2 = words[-2].lower() if len(words) > 1 else ""
         if prev in OBJECT_PREPOSITIONS or (prev == "the" and prev2 in OBJECT_PREPOSITIONS):
             continue
-        return mention.key
+        return _head_of_coordination(view, mention, a).key
     return None
+
+
+COORDINATION = re.compile(r"^\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+)?$", re.I)
+
+
+def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Mention:
+    """"Joint ISF and PMF units": the first of coordinated actors leads."""
+    actors = view.actors(a, mention.start)
+    head = mention
+    for prev in reversed(actors):
+        if prev.role in ("held", "anti") or not COORDINATION.match(view.clean[prev.end : head.start]):
+            break
+        head = prev
+    return head
 
 
 def _actor_after(view: SentenceView, lead: str, window: tuple[int, int]) -> str | None:
@@ -464,8 +480,8 @@ def _places(
             prev = nxt
         return chosen
     before = [p for p in view.places(a, hit.start) if p.role != "held"]
-    if before:
-        return [(before[-1].key, None)]
+    if before:  # "The town of Mahin in southeastern Homs Province fell to ISIS": the subject
+        return [(before[0].key, None)]
     if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
         return [(antecedent.location, None)]
     return []
