@@ -70,7 +70,17 @@ NOMINAL_CONTEXT = re.compile(
     re.I,
 )
 DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", re.I)
-DEFINITE_PLACE = re.compile(r"\bthe (town|city|village|base|airbase|airport|dam|area)\b", re.I)
+DEFINITE_PLACE = re.compile(
+    r"\bthe (town|city|village|base|airbase|air base|airport|airfield|dam|area)\b(?!\s+of\b)", re.I
+)
+SITE_NOUNS = ("base", "airbase", "air base", "airport", "airfield", "dam")
+MODIFIER_PLACE = re.compile(r"^\s+(?:suburbs?|districts?|neighbou?rhoods?|outskirts|countryside)\s+of\b", re.I)
+CLAUSE_SUBJECT = re.compile(
+    r"^[\s,:]*(?:(?:Key Takeaway|Meanwhile|However|Separately|Elsewhere|Nevertheless|Still|"
+    r"Instead|Further east|Further west|Further north|Further south)[:,]?\s+)?"
+    r"(?:the|these|those|this|that|such)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 
 
 @dataclass
@@ -81,6 +91,7 @@ class Discourse:
     controllers: dict[str, str] = field(default_factory=dict)
     lines: list[SupplyLine] = field(default_factory=list)
     places: list[Mention] = field(default_factory=list)
+    place_types: dict[str, str | None] = field(default_factory=dict)
     air_agent: str | None = None
 
 
@@ -128,7 +139,10 @@ def _clause_triggers(view: SentenceView, lex: Lexicon, a: int, b: int) -> list[T
     best: dict[int, TriggerHit] = {}
     for hit in lex.find_triggers(text[a:b]):
         hit = TriggerHit(hit.trigger, hit.start + a, hit.end + a, hit.text)
-        if any(m.start <= hit.start < m.end and m.end != hit.end for m in view.mentions):
+        if any(
+            m.start <= hit.start < m.end and (m.end != hit.end or m.kind == "place")
+            for m in view.mentions
+        ):
             continue  # "Operation Inherent Resolve" is a name; "Russian airstrikes" is both
         cur = best.get(hit.start)
         if cur is None or _better(hit, cur, text):
@@ -201,7 +215,11 @@ def _events_for(
     participle = _participle_head(text, a, hit, view, so_far)
     if participle is not None:
         antecedent = participle
-    if _is_anaphoric(text, hit, view, window, lex) and antecedent is not None:
+        if hit.trigger.kind == "support":
+            return []  # ", targeting ISIS positions" elaborates the strikes already made
+        if event_class == "Attack" and participle.type == "GroundOffensive":
+            event_class = participle.type
+    if _is_anaphoric(text, a, hit, view, window, lex) and antecedent is not None:
         return []
     agent = _agent(view, hit, a, window, antecedent, event_class, memory, so_far)
     groups = _parallel_groups(text, window)
@@ -288,15 +306,22 @@ def _plausible(
     if event_class in ("Seizure", "Withdrawal") and hit.trigger.kind == "verb":
         clause_start = max(0, hit.start - 120)
         return bool(view.places(clause_start, window[1])) or bool(DEFINITE_PLACE.search(after))
-    return not re.match(r"\s+(reports?|data|footage|statistics|figures|claims)\b", after, re.I)
+    return not re.match(
+        r"\s+(reports?|data|footage|statistics|figures|claims|positions|capabilit\w+|capacity|"
+        r"season|units?|aircraft|sorties)\b",
+        after,
+        re.I,
+    )
 
 
 def _is_anaphoric(
-    text: str, hit: TriggerHit, view: SentenceView, window: tuple[int, int], lex: Lexicon
+    text: str, a: int, hit: TriggerHit, view: SentenceView, window: tuple[int, int], lex: Lexicon
 ) -> bool:
     """ "the strikes killed ...", "These gains blocked ...": a noun naming an earlier event."""
     if hit.trigger.kind != "noun":
         return False
+    if CLAUSE_SUBJECT.match(text[a : hit.start]):
+        return True  # "These gains blocked ...", "The fall of Palmyra reopens ...": said before
     determiners = "|".join(lex.words("anaphora", "determiners"))
     if not re.search(rf"\b(?:{determiners})\s+(?:\w+\s+)?$", text[: hit.start], re.I):
         return False
@@ -452,17 +477,24 @@ def _places(
 ) -> list[tuple[str, Certainty | None]]:
     """The event's places: the first after the trigger and those coordinated with it."""
     text = view.clean
-    after = [p for p in view.places(*window) if p.role != "held"]
+    after = [
+        p
+        for p in view.places(*window)
+        if p.role != "held" and not MODIFIER_PLACE.match(text[p.end :]) and not _is_river(p)
+    ]
     if hit.trigger.event_class == "Withdrawal":
         after = [p for p in after if not DESTINATION.search(text[window[0] : p.start])]
     definite = DEFINITE_PLACE.search(text, window[0], after[0].start if after else window[1])
     if definite and text[window[0] : definite.start()].strip() in ("", "from", "on", "of"):
+        wanted_site = definite.group(1).lower() in SITE_NOUNS
+        types = {**memory.place_types, **view.place_types}
         earlier = [
             p.key
-            for p in view.places(0, hit.start)
-            if view.place_types.get(p.key) not in ("province", "country", "region")
+            for p in [*memory.places, *view.places(0, hit.start)]
+            if types.get(p.key) not in ("province", "country", "region")
+            and (types.get(p.key) == "site") == wanted_site
         ]
-        referent = earlier[-1] if earlier else (memory.places[-1].key if memory.places else None)
+        referent = earlier[-1] if earlier else None
         if referent:
             return [(referent, None)]
     if after:
@@ -516,6 +548,11 @@ def _list_span(
     keys = {key for key, _ in places}
     spans = [(m.start, m.end) for m in view.mentions if m.key in keys]
     return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def _is_river(mention: Mention) -> bool:
+    """A river locates towns, not events: "the town of Hit, on the Euphrates River"."""
+    return bool(re.search(r"\b(river|euphrates|tigris|orontes|khabur)\b", mention.surface, re.I))
 
 
 def _hedge_word(word: str) -> Certainty:

@@ -41,6 +41,7 @@ def extract_report(
             for m in view.mentions
             if m.kind == "place" and view.place_types.get(m.key) not in BROAD_PLACES
         )
+        memory.place_types.update(view.place_types)
         facts.supply_lines.extend(line for line, _, _ in view.lines)
         for mention in view.mentions:
             seen.setdefault(mention.key)
