@@ -227,6 +227,66 @@ def serve(
         fail(str(exc))
 
 
+@app.command()
+def analyze(
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
+    cut: Annotated[
+        list[str] | None,
+        typer.Option("--cut", help="What if this place falls (label or alias; repeatable)."),
+    ] = None,
+    cut_line: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cut-line", help='What if this line is cut ("M5", "Khanaser-Ithriya"; repeatable).'
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Supply routes: status, chokepoints, who reaches what; --cut for what-if."""
+    import json
+
+    from kg.graphio import load_graph
+    from kg.routes import build_network, routes_report, what_if
+
+    if fmt not in ("table", "json"):
+        fail(f"unknown format '{fmt}' (one of: table, json)")
+    try:
+        network = build_network(load_graph(graph))
+        if cut or cut_line:
+            result = what_if(network, places=cut or [], lines=cut_line or [])
+        else:
+            result = routes_report(network)
+    except KGError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(result.to_markdown(), nl=False)
+
+
+@app.command("export")
+def export_graph(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, geojson or csv.")],
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File or folder to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a built graph for Gephi, Cytoscape, QGIS or ACLED-style tables."""
+    from kg.export import export, write_export
+    from kg.graphio import load_graph
+
+    try:
+        data = load_graph(graph)
+        if out is None:
+            typer.echo(export(data, fmt), nl=False)
+            return
+        path = write_export(data, fmt, out)
+    except KGError as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {path}", err=True)
+
+
 def run() -> None:
     """Entry point that never shows a traceback for a user's mistake."""
     try:

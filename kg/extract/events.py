@@ -123,6 +123,7 @@ def extract_events(view: SentenceView, lex: Lexicon, memory: Discourse) -> list[
         hits = [
             h for h in _clause_triggers(view, lex, a, b) if not _irrealis(view.clean, a, h, lex)
         ]
+        hits = _plausible_hits(view, a, b, hits)
         cutting = [h for h in hits if h.trigger.kind != "adjective"]
         for hit in hits:
             stop = next((h.start for h in cutting if h.start > hit.start), b)
@@ -234,6 +235,21 @@ def _events_for(
                        target, place, certainty_hint, antecedent, span)
             )  # fmt: skip
     return events
+
+
+def _plausible_hits(
+    view: SentenceView, a: int, b: int, hits: list[TriggerHit]
+) -> list[TriggerHit]:
+    """Drop triggers that fail their own checks ("killed Zahran Alloush" names no
+    casualties), so they do not cut the window of the trigger before them."""
+    kept = []
+    for i, hit in enumerate(hits):
+        stop = hits[i + 1].start if i + 1 < len(hits) else b
+        if hit.trigger.kind in ("adjective", "support", "platform") or _plausible(
+            _event_class(view, hit, a), hit, view, (hit.end, stop), view.clean
+        ):
+            kept.append(hit)
+    return kept
 
 
 def _event_class(view: SentenceView, hit: TriggerHit, a: int) -> str:
@@ -501,19 +517,10 @@ def _places(
         first = after[0]
         if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):
             return [(first.key, None)]
-        chosen = [(first.key, None)]
-        prev = first
-        for nxt in after[1:]:
-            gap = text[prev.end : nxt.start]
-            if not LIST_GAP.match(gap):
-                break
-            hedge = HEDGE_IN_LIST.search(gap)
-            chosen.append((nxt.key, _hedge_word(hedge.group(1)) if hedge else None))
-            prev = nxt
-        return chosen
-    before = [p for p in view.places(a, hit.start) if p.role != "held"]
+        return _coordinated(text, after)
+    before = [p for p in view.places(a, hit.start) if p.role != "held" and not _is_river(p)]
     if before:  # "The town of Mahin in southeastern Homs Province fell to ISIS": the subject
-        return [(before[0].key, None)]
+        return _coordinated(text, before)
     if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
         return [(antecedent.location, None)]
     return []
@@ -548,6 +555,20 @@ def _list_span(
     keys = {key for key, _ in places}
     spans = [(m.start, m.end) for m in view.mentions if m.key in keys]
     return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def _coordinated(text: str, places: list[Mention]) -> list[tuple[str, Certainty | None]]:
+    """The first place and those coordinated with it, each with a hedge of its own, if any."""
+    chosen: list[tuple[str, Certainty | None]] = [(places[0].key, None)]
+    prev = places[0]
+    for nxt in places[1:]:
+        gap = text[prev.end : nxt.start]
+        if not LIST_GAP.match(gap):
+            break
+        hedge = HEDGE_IN_LIST.search(gap)
+        chosen.append((nxt.key, _hedge_word(hedge.group(1)) if hedge else None))
+        prev = nxt
+    return chosen
 
 
 def _is_river(mention: Mention) -> bool:
