@@ -91,6 +91,7 @@ EFFECT_ORDER = {"control": 0, "leave": 1, "hold": 2, "contest": 3, "seize": 4, "
 MARKDOWN_TOP = 5
 
 Edge = tuple[str, str]
+Obstacle = str | Edge  # a place a hostile side holds, or a segment that cannot be used
 
 
 def edge(a: str, b: str) -> Edge:
@@ -472,21 +473,32 @@ def _line_names(line: str, facts: _Facts, ref: _RefNet) -> frozenset[str]:
 
 
 def _resolve_all(facts: _Facts, ref: _RefNet) -> dict[str, _Resolution]:
-    """Two passes: lines that name their route or give two ends on it are read first; the
-    routes they ride become each report's context for its vaguer lines."""
+    """Two passes. Lines that say which road they are (they name it, or give two ends that
+    only one route joins) are read first; the routes they ride become each of their reports'
+    context for its vaguer lines ("the route to Aleppo from Hama")."""
     lines = sorted(facts.data.supply_lines)
     named = {line: _line_names(line, facts, ref) for line in lines}
-    first = {line: _resolve(line, facts, ref, named[line], frozenset()) for line in lines}
     context: dict[str, set[str]] = defaultdict(set)
     for line in lines:
-        if named[line] or len(_anchors(line, facts, ref)) == 2:
+        only = _only_route(_anchors(line, facts, ref), ref)
+        sure = named[line] or frozenset({only} if only else ())
+        if sure:
+            first = _resolve(line, facts, ref, named[line], frozenset())
             for report in facts.line_reports.get(line, ()):
-                context[report] |= first[line].routes
+                context[report] |= first.routes & sure
     resolved = {}
     for line in lines:
         ctx = frozenset().union(*(context[r] for r in facts.line_reports.get(line, ())))
         resolved[line] = _resolve(line, facts, ref, named[line], ctx)
     return resolved
+
+
+def _only_route(anchors: list[str], ref: _RefNet) -> str | None:
+    """The one reference route holding both of two places, if only one does."""
+    if len(set(anchors)) != 2:
+        return None
+    holding = [r for r, stops in ref.route_stops.items() if set(anchors) <= set(stops)]
+    return holding[0] if len(holding) == 1 else None
 
 
 def _line_places(line: str, facts: _Facts) -> list[str]:
@@ -516,12 +528,14 @@ def _resolve(
         located = (p for e in facts.line_events.get(line, ()) for p in e.locations)
         anchors = list(dict.fromkeys([*anchors, *(p for p in located if p in ref.graph)]))
     weight = _weight(named, context)
+    regions = [p for p in _line_places(line, facts) if _is_region(p, facts, ref)]
     if len(anchors) >= 2:
         edges, nodes = _connect(anchors, ref, weight)
+    elif regions:  # "between Mosul and Syria": the way from the one place to the region
+        edges, nodes = set(), set(anchors)
     else:
         edges = _whole_routes(anchors, ref, named, context)
         nodes = {n for e in edges for n in e} | set(anchors)
-    regions = [p for p in _line_places(line, facts) if _is_region(p, facts, ref)]
     edges |= _reach_regions(regions, nodes, ref, weight)
     edges |= _join_loose(line, facts, ref, {n for e in edges for n in e})
     return _resolution(frozenset(edges), ref, named | context)
@@ -962,9 +976,12 @@ def _step(
     if o.effect == "block":
         return "blocked", o.actor
     if o.effect == "seize":
-        # Taking a road back from another side reopens it; taking it from its users closes it.
-        retaken = controller is not None and sides.get(controller, controller) != sides.get(
-            o.actor or "", o.actor
+        # Taking back a road another side had closed reopens it; taking a road from the side
+        # that travels it closes it.
+        retaken = (
+            status == "blocked"
+            and controller is not None
+            and sides.get(controller, controller) != sides.get(o.actor or "", o.actor)
         )
         return ("open" if retaken else "blocked"), o.actor
     if o.effect == "contest":
@@ -1132,7 +1149,7 @@ class ActorReach:
     side: str
     holds: tuple[str, ...]
     reaches: tuple[str, ...]  # cities and towns reachable from what it holds
-    cut_off: tuple[tuple[str, tuple[Edge, ...]], ...]  # city -> the segments that stop it
+    cut_off: tuple[tuple[str, tuple[Obstacle, ...]], ...]  # city -> what stops the side
 
 
 @dataclass(frozen=True)
@@ -1240,13 +1257,21 @@ def _actor_reach(network: RouteNetwork, side: str, holds: tuple[str, ...]) -> Ac
 
 def _stoppers(
     network: RouteNetwork, net: nx.Graph, mine: nx.Graph, holds: Sequence[str], city: str
-) -> tuple[Edge, ...]:
-    """The segments on the shortest road from the side's places to ``city`` it cannot use."""
+) -> tuple[Obstacle, ...]:
+    """What stops the side on the shortest road from its places to ``city``: the places a side
+    it fights holds (as IRIs), and the segments it cannot use."""
     sources = [h for h in holds if h in net and nx.has_path(net, h, city)]
     if not sources:
         return ()
     _, path = nx.multi_source_dijkstra(net, sources, target=city)
-    return tuple(edge(a, b) for a, b in pairwise(path) if not mine.has_edge(a, b))
+    stops: list[Obstacle] = []
+    for a, b in pairwise(path):
+        held = [p for p in (a, b) if p not in mine]
+        if held:
+            stops.extend(p for p in held if p not in stops)
+        elif not mine.has_edge(a, b):
+            stops.append(edge(a, b))
+    return tuple(stops)
 
 
 # ---------------------------------------------------------------- what if X falls
@@ -1506,10 +1531,18 @@ def _actor_dict(reach: ActorReach, net: RouteNetwork) -> dict[str, Any]:
         "holds": [net.label(p) for p in reach.holds],
         "reaches": [net.label(p) for p in reach.reaches],
         "cut_off": [
-            {"place": net.label(city), "stopped_at": [_segment_label(net, s) for s in segs]}
+            {"place": net.label(city), "stopped_at": [_obstacle_label(net, s) for s in segs]}
             for city, segs in reach.cut_off
         ],
     }
+
+
+def _obstacle_label(net: RouteNetwork, obstacle: Obstacle) -> str:
+    if isinstance(obstacle, tuple):
+        return _segment_label(net, obstacle)
+    site = net.places[obstacle]
+    since = f" since {site.control_since.isoformat()}" if site.control_since else ""
+    return f"{site.label} (held by {net.label(site.controller)}{since})"
 
 
 def _segment_label(net: RouteNetwork, key: Edge) -> str:
@@ -1611,7 +1644,7 @@ def _shut_row(net: RouteNetwork, seg: Segment) -> tuple[str, ...]:
 
 def _reach_row(net: RouteNetwork, reach: ActorReach) -> tuple[str, ...]:
     stopped = "; ".join(
-        f"{net.label(city)} (at {', '.join(_segment_label(net, s) for s in segs)})"
+        f"{net.label(city)} (at {', '.join(_obstacle_label(net, s) for s in segs)})"
         for city, segs in reach.cut_off
     )
     return (net.label(reach.side), _names(net, reach.holds), _names(net, reach.reaches), stopped)

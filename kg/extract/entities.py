@@ -202,6 +202,7 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
     sites = "|".join(sorted(map(re.escape, words("site_suffixes")), key=len, reverse=True))
     actor_nouns = "|".join(words("actor_slot_nouns"))
     minting = "|".join(words("minting_prepositions"))
+    titles = "|".join(re.escape(t) for t in sorted(words("person_titles"), key=len, reverse=True))
     patterns: list[tuple[EntityKind, str, bool, int]] = [
         ("place", rf"\b(?:{slot}) of ({_NAME}(?:{_AND}{_NAME})*)", True, 0),
         ("place", rf"\bthe ({_NAME}(?:{_AND}{_NAME})*) (?=(?:{slot})\b)", True, 0),
@@ -210,6 +211,8 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
         ("place", rf"\b(?:{minting}) (?:the |a |an )?({_NAME}(?:{_AND}{_NAME})*)", True, 0),
         ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
         ("actor", rf"\b({_NAME} (?:{actor_nouns}))\b", True, 0),
+        ("actor", rf"\b(?:{titles}) ({_PERSON})\b", True, 0),
+        ("actor", rf"\b({_NAME}) \((?=[A-Z]{{2,6}}\))", True, 0),
     ]
     for kind, pattern, strong, wants_suffix in patterns:
         for m in re.finditer(pattern, clean):
@@ -221,6 +224,8 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
                 yield kind, start, end, strong, suffix
 
 
+# Two to four capitalised words, with name particles: "Ahmet Davutoglu", "Staffan de Mistura".
+_PERSON = r"[A-Z][a-z][\w'-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|el)[- ])?[A-Z][\w'-]*){1,3}"
 _AND = r"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?"
 _ITEM_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
