@@ -339,7 +339,7 @@ class _RefNet:
     route_stops: Mapping[str, tuple[str, ...]]  # route IRI -> stop IRIs in order
     route_names: Mapping[str, tuple[str, ...]]
     places: Mapping[str, RefPlace]  # place IRI -> gazetteer entry
-    aliases: tuple[tuple[tuple[str, ...], str], ...]  # (name-key words, route IRI)
+    aliases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, route)
 
 
 @dataclass(frozen=True)
@@ -422,11 +422,16 @@ def _ref_net(reference: Reference, base: str) -> _RefNet:
         iri = f"{base}supply-line/{route.slug}"
         stops[iri] = tuple(place(s) for s in route.stops)
         names[iri] = route.names
-        aliases.extend((tuple(key.split()), iri) for n in route.names for key in name_keys(n))
+        aliases.extend(
+            (tuple(key.split()), iri) for n in route.names for key in name_keys(n) if key
+        )
         for a, b in pairwise(route.stops):
             _add_ref_edge(net, place(a), place(b), iri, reference.places)
     places = {place(slug): row for slug, row in reference.places.items()}
-    return _RefNet(net, stops, names, places, tuple(sorted(set(aliases))))
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for alias in sorted(set(aliases)):
+        index[alias[0][0]].append(alias)
+    return _RefNet(net, stops, names, places, {k: tuple(v) for k, v in index.items()})
 
 
 def _add_ref_edge(
@@ -458,10 +463,10 @@ def named_routes(text: str, ref: _RefNet) -> frozenset[str]:
     """Reference routes whose name occurs in ``text`` as whole words, spellings folded."""
     words = name_key(text).split()
     found = set()
-    for alias, route in ref.aliases:
-        n = len(alias)
-        if any(tuple(words[i : i + n]) == alias for i in range(len(words) - n + 1)):
-            found.add(route)
+    for i, word in enumerate(words):
+        for alias, route in ref.aliases.get(word, ()):
+            if tuple(words[i : i + len(alias)]) == alias:
+                found.add(route)
     return frozenset(found)
 
 
@@ -670,10 +675,13 @@ def _resolution(edges: frozenset[Edge], ref: _RefNet, preferred: frozenset[str])
 def _route_events(facts: _Facts, ref: _RefNet) -> dict[str, list[EventRow]]:
     """Events that name a reference route in their sentence but affect no extracted line."""
     found: dict[str, list[EventRow]] = defaultdict(list)
+    seen: dict[str, frozenset[str]] = {}  # one sentence often gives several events
     for event in facts.data.events:
         if event.affects or event.type not in LINE_EFFECTS:
             continue
-        for route in sorted(named_routes(event.evidence, ref)):
+        if event.evidence not in seen:
+            seen[event.evidence] = named_routes(event.evidence, ref)
+        for route in sorted(seen[event.evidence]):
             found[route].append(event)
     return found
 
@@ -1228,9 +1236,9 @@ def _chokepoints(net: nx.Graph, network: RouteNetwork) -> dict[str, list[Chokepo
             for place in part:
                 found[place].append(Chokepoint("place", (point,), label, _ordered(rest - part)))
     for a, b in sorted(edge(*e) for e in nx.bridges(net)):
-        h = net.copy()
-        h.remove_edge(a, b)
-        side_a, side_b = nx.node_connected_component(h, a), nx.node_connected_component(h, b)
+        net.remove_edge(a, b)
+        side_a, side_b = nx.node_connected_component(net, a), nx.node_connected_component(net, b)
+        net.add_edge(a, b)
         label = f"{network.label(a)} – {network.label(b)}"
         for part, other in ((side_a, side_b), (side_b, side_a)):
             for place in part:

@@ -143,7 +143,7 @@ def _demonym_ok(alias: Alias, tokens: list[Token], last: int, gaz: Gazetteer) ->
     if not alias.demonym:
         return True
     force_nouns = set(gaz.word_list("force_nouns"))
-    following = [t.text.lower() for t in tokens[last + 1 : last + 3]]
+    following = [t.text.lower() for t in tokens[last + 1 : last + 5]]
     return any(word in force_nouns for word in following)
 
 

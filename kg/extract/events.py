@@ -405,19 +405,29 @@ def _agent(
         return subject
     if antecedent is not None and _definite_subject(text, a, hit):
         return antecedent.agent
+    if a > 0 and (  # "..., and subsequently attacked X", "after seizing X": the sentence's subject
+        SUBJECTLESS.match(text[a : hit.start]) or PARTICIPLE_CLAUSE.match(text[a : hit.end])
+    ):
+        sentence_agents = [e.agent for e in so_far if e.sentence is view.sentence and e.agent]
+        shared = sentence_agents[0] if sentence_agents else _subject(view, hit, 0, stop=a)
+        if shared:
+            return shared
     if event_class == "Airstrike":
         prior = [e.agent for e in [*memory.events, *so_far] if e.type == "Airstrike" and e.agent]
         return prior[-1] if prior else memory.air_agent
     return None
 
 
-def _subject(view: SentenceView, hit: TriggerHit, a: int) -> str | None:
-    """The nearest actor before the trigger that is not the object of a preposition."""
+def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = None) -> str | None:
+    """The nearest actor before the trigger that is not the object of a preposition, nor the
+    source of a report ("MSF reported that ...")."""
     text = view.clean
-    for mention in reversed(view.actors(a, hit.start)):
-        if mention.role in ("held", "anti"):
+    for mention in reversed(view.actors(a, hit.start if stop is None else stop)):
+        if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end :]):
             continue
         words = text[a : mention.start].split()
+        if words in ([",", "and"], ["and"], [",", "but"], ["but"]):
+            return _head_of_coordination(view, mention, a).key
         prev = words[-1].lower().strip(",") if words else ""
         prev2 = words[-2].lower() if len(words) > 1 else ""
         if prev in OBJECT_PREPOSITIONS or (prev == "the" and prev2 in OBJECT_PREPOSITIONS):
@@ -426,6 +436,18 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int) -> str | None:
     return None
 
 
+SUBJECTLESS = re.compile(r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?$", re.I)
+REPORTING_VERB = re.compile(
+    r"^(?:'s)?\s+(?:\w+ly\s+)?(?:reported|said|says|claimed|claims|stated|announced|accused|"
+    r"confirmed|denied|alleged|warned|estimated|documented|published|told)\b",
+    re.I,
+)
+EVENT_NP_BEFORE = re.compile(
+    r"\bthat\s+(?:the|these|those|this)\s+(?:\w+\s+)?(?:air\s*strikes?|strikes|attacks?|"
+    r"bombings?|gains|advances?|offensives?|assaults?|raids?|shelling|clashes|fighting|"
+    r"operations?|bombardment|explosions?|blasts?)\s+$",
+    re.I,
+)
 COORDINATION = re.compile(r"^\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+)?$", re.I)
 
 
@@ -541,6 +563,8 @@ def _definite_subject(text: str, a: int, hit: TriggerHit) -> bool:
     an earlier event."""
     if a > 0 and PARTICIPLE_CLAUSE.match(text[a : hit.end]):
         return True
+    if EVENT_NP_BEFORE.search(text[a : hit.start]):
+        return True  # "Local sources reported that the strikes killed ..."
     subject = text[a : hit.start]
     return bool(re.match(r"[\s,]*(?:\w+\s+){0,2}?(the|these|those|this|such)\s+(?:\w+\s+)?\w+\s+$",
                          subject, re.I))  # fmt: skip
