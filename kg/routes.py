@@ -89,6 +89,8 @@ HOSTILE_TYPES = frozenset(
 REOPENS = re.compile(r"\bre-?open(?:s|ed|ing)?\b", re.IGNORECASE)
 EFFECT_ORDER = {"control": 0, "leave": 1, "hold": 2, "contest": 3, "seize": 4, "block": 5}
 MARKDOWN_TOP = 5
+# Chokepoints kept per city, those cutting off the most first (`kg analyze --cut` has the rest).
+CHOKEPOINTS_KEPT = 10
 
 Edge = tuple[str, str]
 Obstacle = str | Edge  # a place a hostile side holds, or a segment that cannot be used
@@ -349,9 +351,12 @@ class _Resolution:
     whole_route: str | None  # the one route every edge lies on, which then joins whole
 
 
-def build_network(graph: Graph, reference: Reference | None = None) -> RouteNetwork:
-    """Resolve the graph's supply lines onto the reference network and fold their state."""
-    facts = _read_facts(graph)
+def build_network(
+    graph: Graph, reference: Reference | None = None, data: GraphData | None = None
+) -> RouteNetwork:
+    """Resolve the graph's supply lines onto the reference network and fold their state.
+    ``data`` is ``read_graph(graph)`` when the caller has it already."""
+    facts = _read_facts(graph, data or read_graph(graph))
     ref = _ref_net(reference or load_reference(), facts.base)
     resolutions = _resolve_all(facts, ref)
     route_events = _route_events(facts, ref)
@@ -374,8 +379,7 @@ def build_network(graph: Graph, reference: Reference | None = None) -> RouteNetw
     )
 
 
-def _read_facts(graph: Graph) -> _Facts:
-    data = read_graph(graph)
+def _read_facts(graph: Graph, data: GraphData) -> _Facts:
     alt: dict[str, list[str]] = defaultdict(list)
     for subject, value in graph.subject_objects(SKOS.altLabel):
         alt[str(subject)].append(str(value))
@@ -1187,10 +1191,13 @@ class RoutesReport:
         return _report_markdown(self)
 
 
-def analyze_routes(graph: Graph, reference: Reference | None = None) -> RoutesReport:
+def analyze_routes(
+    graph: Graph, reference: Reference | None = None, data: GraphData | None = None
+) -> RoutesReport:
     """The supply-line analysis of a built graph: routes, segments and their state, each
-    city's routes and chokepoints, and which cities each side reaches from what it holds."""
-    return routes_report(build_network(graph, reference))
+    city's routes and chokepoints, and which cities each side reaches from what it holds.
+    Pass ``data`` (``kg.graphdata.read_graph(graph)``) to spare a second read of the graph."""
+    return routes_report(build_network(graph, reference, data))
 
 
 def routes_report(network: RouteNetwork) -> RoutesReport:
@@ -1203,7 +1210,9 @@ def routes_report(network: RouteNetwork) -> RoutesReport:
             place_type=site.place_type,
             routes=_routes_at(network, site.iri),
             chokepoints=tuple(
-                sorted(chokepoints.get(site.iri, ()), key=lambda c: (-len(c.cuts_off), c.label))
+                sorted(chokepoints.get(site.iri, ()), key=lambda c: (-len(c.cuts_off), c.label))[
+                    :CHOKEPOINTS_KEPT
+                ]
             ),
         )
         for site in _by_label(network.places.values())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kg.extract.certainty import claimant, hedge_of, sentence_scope_hedge
 from kg.extract.lexicon import Lexicon, TriggerHit
@@ -448,6 +448,13 @@ EVENT_NP_BEFORE = re.compile(
     r"operations?|bombardment|explosions?|blasts?)\s+$",
     re.I,
 )
+SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+(same|following|next)\s+day\b", re.I)
+SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
+BROKEN_SIEGE = re.compile(
+    r"\b(?:broke|break|breaks|breaking|broken|lifted|lift|lifts|lifting|ended|ending|end|"
+    r"relieved|relieve)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$",
+    re.I,
+)
 COORDINATION = re.compile(r"^\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+)?$", re.I)
 
 
@@ -630,7 +637,12 @@ def _build(
 ) -> Event:
     text = view.clean
     a, b = clause
-    start, end = _dates(view, hit, clause, group, antecedent)
+    start, end = _dates(view, hit, clause, group, antecedent, memory)
+    broken = BROKEN_SIEGE.search(text[max(a, hit.start - 30) : hit.start])
+    if broken and event_class == "Siege":  # the breaker ends a siege begun before
+        besieger = view.actors(hit.start - 30 + broken.start(), hit.start)
+        start, end, target = None, None, agent
+        agent = besieger[-1].key if besieger else None
     scope = text[a:b]
     if list_span is not None:  # hedges inside "Homs, and reportedly Deir ez-Zour" are the items'
         inner = slice(list_span[0] - a, list_span[1] - a)
@@ -675,6 +687,7 @@ def _dates(
     clause: tuple[int, int],
     group: tuple[int, int],
     antecedent: Event | None,
+    memory: Discourse,
 ) -> tuple[date | None, date | None]:
     a, b = clause
     in_group = [d for d in view.dates if group[0] <= d.begin < group[1]]
@@ -685,6 +698,14 @@ def _dates(
         return chosen.start, chosen.end
     if antecedent is not None and _definite_subject(view.clean, a, hit):
         return antecedent.start, None
+    same_day = SAME_DAY.search(view.clean, a, b)
+    if same_day and memory.events and memory.events[-1].start:
+        shift = timedelta(days=0 if same_day.group(1).lower() == "same" else 1)
+        return memory.events[-1].start + shift, None
+    if a > 0 and SUBORDINATE.match(view.clean[a:b]):
+        main = [d for d in view.dates if d.begin < a]
+        if main:  # "captured X on October 12 after warplanes struck it": the main clause's date
+            return main[0].start, main[0].end
     return None, None
 
 
