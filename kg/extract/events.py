@@ -322,6 +322,8 @@ def _plausible(
     if event_class in ("Seizure", "Withdrawal") and hit.trigger.kind == "verb":
         clause_start = max(0, hit.start - 120)
         return bool(view.places(clause_start, window[1])) or bool(DEFINITE_PLACE.search(after))
+    if hit.trigger.kind == "noun" and BACKGROUNDED.search(text[max(0, hit.start - 40) : hit.start]):
+        return False  # "civilians fled the fighting": the fighting is told elsewhere
     return not re.match(
         r"\s+(reports?|data|footage|statistics|figures|claims|positions|capabilit\w+|capacity|"
         r"season|units?|aircraft|sorties)\b",
@@ -448,6 +450,11 @@ EVENT_NP_BEFORE = re.compile(
     r"operations?|bombardment|explosions?|blasts?)\s+$",
     re.I,
 )
+BACKGROUNDED = re.compile(
+    r"\b(?:fled|flee|flees|fleeing|escaped|escaping|displaced by|repelled|repel|repelling|"
+    r"repulsed|thwarted|foiled|survived)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+(same|following|next)\s+day\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
 BROKEN_SIEGE = re.compile(
@@ -542,6 +549,9 @@ def _places(
         referent = earlier[-1] if earlier else None
         if referent:
             return [(referent, None)]
+    local_before = [p for p in view.places(a, hit.start) if view.place_types.get(p.key) != "country"]
+    if after and view.place_types.get(after[0].key) == "country" and local_before:
+        after = []  # "talks in Vienna ... on a transition in Syria": the country is the topic
     if after:
         first = after[0]
         if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):
