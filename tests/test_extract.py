@@ -130,3 +130,75 @@ def test_transliteration_variants_resolve_to_one_place():
     b = facts_of("Regime forces advanced near Dayr az-Zawr on November 2.").mentions
     c = facts_of("Regime forces advanced near Deir ez-Zor on November 2.").mentions
     assert a == b == c
+
+
+def test_participle_clause_adds_casualties_to_its_head_event():
+    f = facts_of(
+        "According to Amaq, four ISIS suicide attackers struck a wedding party in Ain al-Tamr "
+        "on August 28, killing at least 15 people.",
+        title="Iraq Situation Report: August 23 - 29, 2016",
+    )
+    cc = next(e for e in f.events if e.type == "CivilianCasualties")
+    assert (cc.location, str(cc.start), cc.fatalities) == ("place/ain-al-tamr", "2016-08-28", 15)
+
+
+def test_coordinated_clause_shares_the_subject():
+    f = facts_of(
+        "ISIS launched the assault from al-Qaryatayn on November 1, and subsequently attacked "
+        "the Christian town of Sadad."
+    )
+    attack = next(e for e in f.events if e.location == "place/sadad")
+    assert attack.agent == "actor/isis"
+
+
+def test_coordinated_subject_takes_its_first_actor():
+    f = facts_of("Joint ISF and PMF units had retaken Albu Shajal, west of Falluja, on June 1.")
+    assert [(e.type, e.agent) for e in f.events] == [("Seizure", "actor/iraqi-security-forces")]
+
+
+def test_place_or_actor_by_context():
+    f = facts_of(
+        "Turkey shelled YPG positions near Azaz on November 3. Wounded fighters crossed into "
+        "Turkey through the Bab al-Hawa border crossing on November 4."
+    )
+    assert "actor/turkey" in f.mentions
+    assert "place/turkey" in f.mentions
+
+
+def test_unknown_villages_in_a_list_become_places():
+    f = facts_of(
+        "Pro-regime forces attacked rebel-held terrain around Kafr Nabudah, Lataminah, and "
+        "Kafr Zita on November 7."
+    )
+    assert {e.location for e in f.events} >= {"place/lataminah"}
+    assert len({e.location for e in f.events}) == 3
+
+
+def test_broken_siege_keeps_the_besieger_and_no_date():
+    f = facts_of("Syrian regime forces broke the ISIS siege of Kuweires Airbase on November 10.")
+    siege = next(e for e in f.events if e.type == "Siege")
+    assert (siege.agent, siege.target, siege.start) == (
+        "actor/isis", "actor/syrian-regime", None)
+
+
+def test_source_of_a_report_is_not_the_agent():
+    f = facts_of(
+        "Médecins Sans Frontières (MSF) reported that Russian airstrikes hit a hospital in "
+        "Maarat al-Numan on November 5."
+    )
+    strike = next(e for e in f.events if e.type == "Airstrike")
+    assert strike.agent == "actor/russia"
+    assert strike.certainty == "Reported"
+
+
+def test_event_nouns_named_as_background_are_not_new_events():
+    assert events("Thousands of civilians fled the fighting toward Azaz on November 3.") == []
+    assert events("The Russian MoD published airstrike reports on November 2.") == []
+
+
+def test_same_day_refers_to_the_last_event_date():
+    f = facts_of(
+        "Russian warplanes struck Salma on November 3. Russian warships fired 26 cruise "
+        "missiles at targets in Raqqa the same day."
+    )
+    assert {str(e.start) for e in f.events} == {"2015-11-03"}

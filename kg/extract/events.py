@@ -650,8 +650,9 @@ def _build(
     start, end = _dates(view, hit, clause, group, antecedent, memory)
     broken = BROKEN_SIEGE.search(text[max(a, hit.start - 30) : hit.start])
     if broken and event_class == "Siege":  # the breaker ends a siege begun before
-        besieger = view.actors(hit.start - 30 + broken.start(), hit.start)
-        start, end, target = None, None, agent
+        verb_at = max(a, hit.start - 30) + broken.start()
+        besieger = view.actors(verb_at, hit.start)
+        start, end, target = None, None, _subject(view, hit, a, stop=verb_at)
         agent = besieger[-1].key if besieger else None
     scope = text[a:b]
     if list_span is not None:  # hedges inside "Homs, and reportedly Deir ez-Zour" are the items'
