@@ -56,7 +56,9 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
     for end_char, (key, aliases) in gaz.automaton.iter(stream):
         first, last = _token_span(stream, owners, end_char, key)
         surface = clean[tokens[first].start : tokens[last].end]
-        alias = _choose_alias(aliases, surface, clean[: tokens[first].start])
+        alias = _choose_alias(
+            aliases, surface, clean[: tokens[first].start], clean[tokens[last].end :][:3]
+        )
         if alias is not None and _demonym_ok(alias, tokens, last, gaz):
             found.append((first, last, alias))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -69,7 +71,9 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
             continue
         taken_until = last
         start, end = tokens[first].start, tokens[last].end
-        role = "demonym" if alias.demonym else _role(clean, start, end)
+        role = _role(clean, start, end)
+        if alias.demonym and role == "name":
+            role = "demonym"
         mentions.append(Mention(alias.entity, alias.kind, start, end, clean[start:end], role))
     return mentions
 
@@ -127,14 +131,17 @@ _LOCATIVE_BEFORE = re.compile(
 )
 
 
-def _choose_alias(aliases: list[Alias], surface: str, before: str) -> Alias | None:
+def _choose_alias(
+    aliases: list[Alias], surface: str, before: str, after: str = ""
+) -> Alias | None:
     """Turkey the state acts; Turkey the country is where things happen: "into Turkey"."""
     accepted = [a for a in aliases if a.accepts(surface)]
     if not accepted:
         return None
     kinds = {a.kind for a in accepted}
     if len(kinds) == 2:
-        wanted = "place" if _LOCATIVE_BEFORE.search(before[-40:]) else "actor"
+        locative = _LOCATIVE_BEFORE.search(before[-40:]) and not after.startswith("'s")
+        wanted = "place" if locative else "actor"
         return next(a for a in accepted if a.kind == wanted)
     return accepted[0]
 

@@ -217,10 +217,12 @@ def _events_for(
     if participle is not None:
         antecedent = participle
         if hit.trigger.kind == "support":
-            return []  # ", targeting ISIS positions" elaborates the strikes already made
+            if participle.location is not None:
+                return []  # ", targeting ISIS positions" elaborates the strikes already made
+            event_class = participle.type  # "strikes continue, targeting rebels in X, Y and Z"
         if event_class == "Attack" and participle.type == "GroundOffensive":
             event_class = participle.type
-    if _is_anaphoric(text, a, hit, view, window, lex) and antecedent is not None:
+    if _is_anaphoric(text, a, hit, view, window, lex, so_far) and antecedent is not None:
         return []
     agent = _agent(view, hit, a, window, antecedent, event_class, memory, so_far)
     groups = _parallel_groups(text, window)
@@ -291,13 +293,18 @@ def _adjectival(
         return []
     governing = [e for e in so_far if e.sentence is view.sentence and e.trigger_start < hit.start]
     lead = governing[-1] if governing else None
-    target = lead.agent if lead else memory.controllers.get(places[0].key)
+    modifiers = view.actors(hit.end, places[0].start)  # "the besieged regime enclaves of X"
+    if modifiers:
+        target = modifiers[0].key
+    else:
+        target = lead.agent if lead else memory.controllers.get(places[0].key)
+    besieger = lead.target if lead and lead.target != target else None
     return [
         Event(
             type=hit.trigger.event_class,
             trigger=hit.text,
             sentence=view.sentence,
-            agent=lead.target if lead else None,
+            agent=besieger,
             target=target,
             location=places[0].key,
             certainty=lead.certainty if lead else "Confirmed",
@@ -333,13 +340,23 @@ def _plausible(
 
 
 def _is_anaphoric(
-    text: str, a: int, hit: TriggerHit, view: SentenceView, window: tuple[int, int], lex: Lexicon
+    text: str,
+    a: int,
+    hit: TriggerHit,
+    view: SentenceView,
+    window: tuple[int, int],
+    lex: Lexicon,
+    view_events: list[Event],
 ) -> bool:
     """ "the strikes killed ...", "These gains blocked ...": a noun naming an earlier event."""
     if hit.trigger.kind != "noun":
         return False
     if CLAUSE_SUBJECT.match(text[a : hit.start]):
         return True  # "These gains blocked ...", "The fall of Palmyra reopens ...": said before
+    if APPOSITIVE.search(text[a : hit.start]) and any(
+        e.sentence is view.sentence for e in view_events
+    ):
+        return True  # "ISIS advanced 10 km, the largest advance by ISIS since August"
     determiners = "|".join(lex.words("anaphora", "determiners"))
     if not re.search(rf"\b(?:{determiners})\s+(?:\w+\s+)?$", text[: hit.start], re.I):
         return False
@@ -396,6 +413,10 @@ def _agent(
         by = _actor_after(view, r"\b(?:by|to)\s+(?:the\s+)?$", window)
         if by or hit.trigger.agent_after:
             return by
+    if hit.text.lower().endswith(" of") and event_class in ("Deployment", "Withdrawal"):
+        arriving = view.actors(*window)  # "the arrival of IRGC fighters"
+        if arriving:
+            return arriving[0].key
     if event_class == "Clash":
         between = re.search(r"\bbetween\s+", text[hit.end : window[1]], re.I)
         if between:
@@ -425,7 +446,7 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     source of a report ("MSF reported that ...")."""
     text = view.clean
     for mention in reversed(view.actors(a, hit.start if stop is None else stop)):
-        if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end :]):
+        if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end : hit.start]):
             continue
         words = text[a : mention.start].split()
         if words in ([",", "and"], ["and"], [",", "but"], ["but"]):
@@ -440,7 +461,7 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
 
 SUBJECTLESS = re.compile(r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?$", re.I)
 REPORTING_VERB = re.compile(
-    r"^(?:'s)?\s+(?:\w+ly\s+)?(?:reported|said|says|claimed|claims|stated|announced|accused|"
+    r"^(?:'s)?(?:\s+[\w.'-]+){0,6}?\s+(?:reported|said|says|claimed|claims|stated|announced|accused|"
     r"confirmed|denied|alleged|warned|estimated|documented|published|told)\b",
     re.I,
 )
@@ -455,6 +476,7 @@ BACKGROUNDED = re.compile(
     r"repulsed|thwarted|foiled|survived)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
+APPOSITIVE = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+(same|following|next)\s+day\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
 BROKEN_SIEGE = re.compile(
@@ -493,6 +515,8 @@ def _target(
     so_far: list[Event],
 ) -> str | None:
     text = view.clean
+    if event_class in ("Negotiation", "Deployment", "Withdrawal"):
+        return None
     lead = (
         r"\b(?:against|targeting|targeted|target|on|with|and|at|attacked|besieged|struck|hit|"
         r"shelled|bombed|ambushed|encircled)\s+(?:the\s+)?(?:positions\s+of\s+)?$"
@@ -511,9 +535,18 @@ def _target(
         return anti[-1].key
     if event_class == "CivilianCasualties":
         return "actor/civilians"
-    if event_class in ("Negotiation", "Deployment", "Withdrawal"):
-        return None
-    others = [m for m in view.actors(*window) if m.key != agent and m.role != "demonym"]
+    # "Russia targeted ISIS-held terrain with strikes in X": the object of the verb before
+    held_before = [m for m in view.actors(a, hit.start) if m.role == "held" and m.key != agent]
+    if held_before:
+        return held_before[0].key
+    clause_end = next((b for s0, b in view.clauses if s0 <= hit.start < b), window[1])
+    others = [
+        m
+        for m in view.actors(*window)
+        if m.key != agent
+        and m.role != "demonym"
+        and not (window[1] < clause_end and window[1] - m.end < 30)  # the next event's actor
+    ]
     if others:
         return others[0].key
     return None
@@ -568,11 +601,12 @@ def _places(
 def _participle_head(
     text: str, a: int, hit: TriggerHit, view: SentenceView, so_far: list[Event]
 ) -> Event | None:
-    """", killing at least 15 people": the clause adds to the sentence's last event."""
+    """", killing at least 15 people": the clause adds to the sentence's main event (its
+    first), not to an event named inside another adjunct."""
     if a == 0 or not PARTICIPLE_CLAUSE.match(text[a : hit.end]):
         return None
     same = [e for e in so_far if e.sentence is view.sentence]
-    return same[-1] if same else None
+    return same[0] if same else None
 
 
 def _definite_subject(text: str, a: int, hit: TriggerHit) -> bool:
@@ -659,8 +693,15 @@ def _build(
         inner = slice(list_span[0] - a, list_span[1] - a)
         scope = scope[: inner.start] + HEDGE_IN_LIST.sub(" ", scope[inner]) + scope[inner.stop :]
     scope = re.sub(r"\breports? of\b(?=.{25,})", " ", scope[: max(0, min(b, group[1]) - a)] + " ")
+    # "likely", "probably" qualify what follows them up to the event's places; a trailing
+    # "..., likely to set conditions for X" qualifies the purpose, not the event.
+    reach = (list_span[1] if list_span else hit.end) - a + 40
     certainty = (
-        item_hedge or hedge_of(scope, lex) or sentence_scope_hedge(text, a, lex) or "Confirmed"
+        item_hedge
+        or hedge_of(scope[:reach], lex)
+        or _attribution(scope[reach:], lex)
+        or sentence_scope_hedge(text, a, lex)
+        or "Confirmed"
     )
     claimed_by = claimant(text, view.actors(0, len(text)), lex) if certainty == "Claimed" else None
     if target is None and place and event_class in ("Seizure", "Attack", "Siege", "Blockade"):
@@ -680,6 +721,12 @@ def _build(
         fatalities=_fatalities(text[a:b]) if event_class == "CivilianCasualties" else None,
         trigger_start=hit.start,
     )
+
+
+def _attribution(text: str, lex: Lexicon) -> Certainty | None:
+    """A trailing attribution ("..., according to local sources") still hedges the event."""
+    hedge = hedge_of(text, lex)
+    return hedge if hedge in ("Reported", "Claimed") else None
 
 
 def _opponent(place: str, agent: str | None, memory: Discourse) -> str | None:
