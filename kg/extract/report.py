@@ -18,7 +18,7 @@ from kg.model import Entity, Event, Mention, Report, ReportFacts, Sentence
 
 BROAD_PLACES = ("province", "country", "region")
 _PROVINCE_WORD = re.compile(r"^\s+(?:provinces?|governorates?)\b", re.I)
-_COUNTRYSIDE = re.compile(r"^\s+(?:countryside|province|governorate)\b", re.I)
+_COUNTRYSIDE = re.compile(r"^\s+(?:countryside|provinces?|governorates?)\b", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$", re.I)
 
 
