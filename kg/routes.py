@@ -16,9 +16,12 @@ routes with their stops in road order; each supply line of a built graph is reso
 Every segment (two consecutive places) gets its last known controller and a status, ``open``,
 ``contested`` or ``blocked``, folded in date order from the events affecting its lines (a
 Seizure or Blockade of checkpoints blocks the segment; an Attack contests it), the events at
-its places, and the control statements of its two ends. An event on a long line that names no
+its places, the events whose sentence names a reference route ("the regime cut the Castello
+Road"), and the control statements of its two ends. An event on a long line that names no
 stop of it is pinned to the segment the same report saw seized or blocked ("These gains
-blocked the route ..."), else it covers the whole line.
+blocked the route ..."), else it covers the whole line. Each side (an actor with the actors
+that are skg:partOf it) can travel the segments not blocked against it and not held by a side
+it fights (two sides fight when an event has one as agent and the other as target).
 
     >>> network = build_network(load_graph(Path("output/graph.ttl")))
     >>> cut = what_if(network, places=["Khanaser"])
@@ -84,9 +87,9 @@ HOSTILE_TYPES = frozenset(
     {"Airstrike", "GroundOffensive", "Attack", "Counterattack", "Seizure", "Siege", "Blockade",
      "Clash"}
 )  # fmt: skip
-# Same day: the stronger observation is applied last, so it wins.
 # A seizure whose sentence says it reopened the road opens it for the seizing side.
 REOPENS = re.compile(r"\bre-?open(?:s|ed|ing)?\b", re.IGNORECASE)
+# Same day: the stronger observation is applied last, so it wins.
 EFFECT_ORDER = {"control": 0, "leave": 1, "hold": 2, "contest": 3, "seize": 4, "block": 5}
 MARKDOWN_TOP = 5
 # Chokepoints kept per city, those cutting off the most first (`kg analyze --cut` has the rest).
@@ -363,7 +366,7 @@ def build_network(
     edges, members = _network_edges(resolutions, route_events, ref)
     sites = _sites(facts, ref, edges, resolutions)
     sides = _sides(facts)
-    observations = _observations(facts, ref, edges, members, route_events, sites)
+    observations = _observations(facts, edges, members, route_events)
     segments = _segments(edges, members, sites, observations, sides)
     routes = _routes(facts, ref, segments, resolutions, sides)
     labels = {**facts.data.labels, **{s.iri: s.label for s in sites.values()}}
@@ -686,8 +689,16 @@ def _route_events(facts: _Facts, ref: _RefNet) -> dict[str, list[EventRow]]:
         if event.evidence not in seen:
             seen[event.evidence] = named_routes(event.evidence, ref)
         for route in sorted(seen[event.evidence]):
-            found[route].append(event)
+            if _acts_on(event, ref.route_stops[route]):
+                found[route].append(event)
     return found
+
+
+def _acts_on(event: EventRow, stops: Sequence[str]) -> bool:
+    """Whether an event whose sentence names a route happened on it: at one of its stops, on
+    a one-segment road, or as a blockade of it ("the regime cut the Castello Road"); "20 km
+    from the M5" is not an event on the M5."""
+    return event.type == "Blockade" or len(stops) == 2 or bool(set(event.locations) & set(stops))
 
 
 def _network_edges(
@@ -838,12 +849,12 @@ def _event_obs(event: EventRow, effect: str, facts: _Facts) -> _Obs:
 
 def _observations(
     facts: _Facts,
-    ref: _RefNet,
     edges: set[Edge],
     members: Mapping[Edge, tuple[set[str], set[str]]],
     route_events: Mapping[str, list[EventRow]],
-    sites: Mapping[str, Site],
 ) -> dict[Edge, list[_Obs]]:
+    """Everything said about each segment: events on its lines and routes, at its places,
+    and who holds its two ends."""
     spans: list[tuple[set[Edge], list[EventRow]]] = [
         ({e for e in edges if line in members[e][1]}, list(events))
         for line, events in sorted(facts.line_events.items())
@@ -1717,13 +1728,7 @@ def _cut_markdown(report: CutReport) -> str:
     lost = "; ".join(_segment_label(net, s) for s in report.segments) or "none"
     lines.append(f"Segments lost: {lost}.\n")
     lines.append("### Cut off\n")
-    if report.separations:
-        lines.extend(
-            f"- {', '.join(s.labels)}: cut off from {', '.join(s.cut_off_labels)}"
-            for s in report.separations
-        )
-    else:
-        lines.append("- No place loses its connection to another.")
+    lines.extend(_separation_lines(report) or ["- No place loses its connection to another."])
     lines.append("\n### For whom\n")
     lines.extend(_side_lines(report) or ["- No actor holds a place on the network."])
     lines.append("\n### Evidence\n")
@@ -1736,12 +1741,33 @@ def _cut_markdown(report: CutReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _separation_lines(report: CutReport) -> list[str]:
+    """Two parts: the smaller one and what it is cut off from. More: the parts, listed."""
+    groups: dict[frozenset[str], list[Separation]] = defaultdict(list)
+    for part in report.separations:
+        groups[frozenset(part.places) | frozenset(part.cut_off_from)].append(part)
+    lines = []
+    for parts in groups.values():
+        if len(parts) == 2:
+            first = parts[0]
+            lines.append(
+                f"- {', '.join(first.labels)}: cut off from {', '.join(first.cut_off_labels)}"
+            )
+            continue
+        lines.append(
+            f"- The roads fall apart into {len(parts)} parts, each cut off from the others:"
+        )
+        biggest_first = sorted(parts, key=lambda p: (-len(p.places), p.labels))
+        lines.extend(f"  - {_names(report.network, p.places, 12)}" for p in biggest_first)
+    return lines
+
+
 def _side_lines(report: CutReport) -> list[str]:
     net = report.network
     lines = []
-    for side in report.sides:
+    for side in sorted(report.sides, key=lambda s: (not s.loses, s.side)):  # losers first
         holds = _names(net, side.holds, 6)
-        loses = _names(net, side.loses) if side.loses else "nothing more"
+        loses = _names(net, side.loses) if side.loses else "nothing"
         line = f"- {net.label(side.side)} (holds {holds}): loses {loses}"
         if side.already_cut_off:
             line += f"; already cut off from {_names(net, side.already_cut_off, 8)}"

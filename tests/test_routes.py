@@ -19,6 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.errors import InputError
+from kg.graphdata import EventRow
 from kg.graphio import load_graph
 from kg.normalize import name_key
 from kg.pipeline import BuildOptions, build
@@ -26,6 +27,7 @@ from kg.resources import SAMPLE_REPORTS, ontology_file
 from kg.routes import (
     Evidence,
     RouteNetwork,
+    _acts_on,
     _fold,
     _km,
     _Obs,
@@ -337,3 +339,30 @@ def test_an_attack_contests_without_changing_hands():
     state = _fold([_obs("2016-01-01", "hold", "regime"), _obs("2016-01-02", "contest", "isis")], {})
     assert (state.status, state.controller) == ("contested", "regime")
     assert state.since and state.since.isoformat() == "2016-01-02"
+
+
+def _event_at(kind: str, *places: str) -> EventRow:
+    day = date(2015, 11, 1)
+    return EventRow(
+        iri=f"{ID}event/x",
+        type=kind,
+        agents=(actor("isis"),),
+        targets=(),
+        locations=tuple(place(p) for p in places),
+        affects=(),
+        start=day,
+        end=day,
+        dated=True,
+        certainty="Confirmed",
+        evidence="... within roughly 20 kilometers of the M5 highway",
+        report=None,
+        fatalities=None,
+    )
+
+
+def test_an_event_near_a_named_route_is_not_on_it():
+    m5 = [place(s) for s in ("homs", "hama", "morek", "aleppo")]
+    assert not _acts_on(_event_at("Seizure", "mahin"), m5)
+    assert _acts_on(_event_at("Seizure", "morek"), m5)
+    assert _acts_on(_event_at("Blockade", "mahin"), m5)  # "ISIS cut the M5"
+    assert _acts_on(_event_at("Attack", "mallah-farms"), [place("aleppo"), place("huraytan")])

@@ -70,6 +70,8 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
         if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
             continue
         taken_until = last
+        if first > 0 and not tokens[first - 1].key:
+            first -= 1  # the span keeps its article: "ar-Raqqa", "al-Qaim"
         start, end = tokens[first].start, tokens[last].end
         role = _role(clean, start, end)
         if alias.demonym and role == "name":

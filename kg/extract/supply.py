@@ -66,7 +66,12 @@ def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], lis
     tail = clean[at : at + 120]
     stop = re.search(r"[;.]|\b(?:which|while|as|but)\b", tail)
     tail = tail[: stop.start()] if stop else tail
-    dest = _place_after(places, at, tail, r"\b(?:to|into|toward|towards)\s+(?:the\s+)?$")
+    dest = _place_after(
+        places,
+        at,
+        tail,
+        r"\b(?:to|into|toward|towards)\s+(?:the\s+)?(?:[\w-]+-held\s+)?(?:\w+ern\s+)?$",
+    )
     if dest is None:
         return None
     origins = [
