@@ -184,7 +184,8 @@ def slot_mentions(
     resolves to nothing becomes a new, unresolved entity, shared across the corpus by key.
     """
     out: list[Mention] = []
-    for kind, start, end, strong, suffix in _slot_candidates(clean, gaz):
+    candidates = [*_slot_candidates(clean, gaz), *_coordinated_with_places(clean, taken)]
+    for kind, start, end, strong, suffix in candidates:
         if any(m.start < end and start < m.end for m in [*taken, *out]):
             continue
         name = clean[start:end].strip(" -")
@@ -201,6 +202,16 @@ def slot_mentions(
             role = _role(clean, start, stop)
             out.append(Mention(key, kind, start, stop, clean[start:stop], role))
     return out
+
+
+def _coordinated_with_places(clean: str, taken: list[Mention]):
+    """"from Rutba and Kubaisa": a name coordinated with a known place is a place too."""
+    for mention in taken:
+        if mention.kind != "place":
+            continue
+        m = re.match(rf"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?({_NAME})", clean[mention.end :])
+        if m:
+            yield "place", mention.end + m.start(1), mention.end + m.end(1), True, ""
 
 
 def _slot_candidates(clean: str, gaz: Gazetteer):

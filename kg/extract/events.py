@@ -61,7 +61,7 @@ FATALITIES = re.compile(
     re.I,
 )
 AIR_ACTORS_HINT = re.compile(
-    r"\b(air|air\s*strikes?|warplanes?|jets?|aircraft|helicopters?|drones?|(?<!suicide )bombers?)\b",
+    r"\b(air|air\s*strikes?|warplanes?|jets?|aircraft|helicopters?|drones?)\b",
     re.I,
 )
 NOMINAL_CONTEXT = re.compile(
@@ -459,7 +459,11 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     return None
 
 
-SUBJECTLESS = re.compile(r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?$", re.I)
+SUBJECTLESS = re.compile(
+    r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?(?:(?:a|an|the)\s+(?:second|third|"
+    r"another|other|further)\s+\w+\s+)?$",
+    re.I,
+)
 REPORTING_VERB = re.compile(
     r"^(?:'s)?(?:\s+[\w.'-]+){0,6}?\s+(?:reported|said|says|claimed|claims|stated|announced|accused|"
     r"confirmed|denied|alleged|warned|estimated|documented|published|told)\b",
@@ -568,9 +572,11 @@ def _places(
         if p.role != "held" and not MODIFIER_PLACE.match(text[p.end :]) and not _is_river(p)
     ]
     if hit.trigger.event_class == "Withdrawal":
-        after = [p for p in after if not DESTINATION.search(text[window[0] : p.start])]
+        origins = [p for p in after if not DESTINATION.search(text[window[0] : p.start])]
+        after = origins or after  # "withdrew toward Souran" still places the withdrawal
     definite = DEFINITE_PLACE.search(text, window[0], after[0].start if after else window[1])
-    if definite and text[window[0] : definite.start()].strip() in ("", "from", "on", "of"):
+    close = definite and text[window[0] : definite.start()].strip() in ("", "from", "on", "of")
+    if definite and (close or not after):
         wanted_site = definite.group(1).lower() in SITE_NOUNS
         types = {**memory.place_types, **view.place_types}
         earlier = [
