@@ -46,7 +46,10 @@ PARALLEL = re.compile(
     re.I,
 )
 PARTICIPLE_CLAUSE = re.compile(
-    r"^[\s,]*(?:(?:before|after|while|by|when|thereby)\s+)?(?:\w+ly\s+)?\w+ing\b", re.I
+    r"^[\s,]*(?:(?:before|after|while|by|when|thereby)\s+)?(?:\w+ly\s+)?"
+    r"(?!(?:following|including|during|according|regarding|concerning|surrounding|excluding|"
+    r"pending|notwithstanding|bring|something|nothing)\b)\w+ing\b",
+    re.I,
 )
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -222,6 +225,8 @@ def _events_for(
             event_class = participle.type  # "strikes continue, targeting rebels in X, Y and Z"
         if event_class == "Attack" and participle.type == "GroundOffensive":
             event_class = participle.type
+        if event_class == participle.type and participle.location is not None:
+            return []  # "launched operations toward Mosul, advancing west from Makhmour"
     if _is_anaphoric(text, a, hit, view, window, lex, so_far) and antecedent is not None:
         return []
     agent = _agent(view, hit, a, window, antecedent, event_class, memory, so_far)
@@ -288,7 +293,11 @@ def _adjectival(
 ) -> list[Event]:
     """ "offensive against ISIS near the besieged Kuweires Airbase": the offensive's target
     besieges the place, and the offensive's agent is the besieged party."""
-    places = [p for p in view.places(hit.end, clause[1]) if p.start - hit.end < 25]
+    places = [
+        p
+        for p in view.places(hit.end, clause[1])
+        if p.start - hit.end < 40 and BESIEGED_GAP.match(view.clean[hit.end : p.start])
+    ]
     if not places:
         return []
     governing = [e for e in so_far if e.sentence is view.sentence and e.trigger_start < hit.start]
@@ -317,6 +326,13 @@ def _plausible(
     event_class: str, hit: TriggerHit, view: SentenceView, window: tuple[int, int], text: str
 ) -> bool:
     after = text[window[0] : window[1]]
+    before = text[max(0, hit.start - 40) : hit.start]
+    if hit.trigger.kind == "verb" and ADJECTIVAL.search(before):
+        return False  # "footage of abandoned regime armor": a participle used as an adjective
+    if hit.trigger.kind == "noun" and INSTRUMENT.search(before):
+        return False  # "counterattacked near al-Nasr with suicide bombers"
+    if event_class == "Seizure" and re.match(r"\s+(effect|place|part|hold|note|aim)\b", after):
+        return False  # "took effect", "took place"
     if event_class == "CivilianCasualties" and hit.trigger.kind == "verb":
         near = text[max(0, hit.start - 40) : window[1]]
         return bool(CASUALTY_WORDS.search(after[:60] or near)) and not COMBATANT_WORDS.search(
@@ -333,7 +349,8 @@ def _plausible(
         return False  # "civilians fled the fighting": the fighting is told elsewhere
     return not re.match(
         r"\s+(reports?|data|footage|statistics|figures|claims|positions|capabilit\w+|capacity|"
-        r"season|units?|aircraft|sorties)\b",
+        r"season|units?|aircraft|sorties|helicopters?|jets|drones?|planes|boats|tunnels|vehicles|"
+        r"group|cells?|squads?|wing|forces|force|teams?|brigades?|battalions?)\b",
         after,
         re.I,
     )
@@ -449,7 +466,9 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
         if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end : hit.start]):
             continue
         words = text[a : mention.start].split()
-        if words in ([",", "and"], ["and"], [",", "but"], ["but"]):
+        while words and words[0].lower().strip(",;") in ("", "and", "but", "then", "while"):
+            words = words[1:]  # the clause's own conjunction: ", and the coalition conducted"
+        if words in ([], ["the"], ["The"]):
             return _head_of_coordination(view, mention, a).key
         prev = words[-1].lower().strip(",") if words else ""
         prev2 = words[-2].lower() if len(words) > 1 else ""
@@ -480,7 +499,10 @@ BACKGROUNDED = re.compile(
     r"repulsed|thwarted|foiled|survived)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
-APPOSITIVE = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+APPOSITIVE = re.compile(r"(?:,|-)\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+BESIEGED_GAP = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:of|in)\s+)?(?:the\s+)?$", re.I)
+ADJECTIVAL = re.compile(r"\b(?:the|a|an|of|its|their|his|her)\s+$", re.I)
+INSTRUMENT = re.compile(r"\b(?:with|using|via|by means of)\s+(?:[\w-]+\s+){0,2}$", re.I)
 SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+(same|following|next)\s+day\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
 BROKEN_SIEGE = re.compile(
@@ -798,7 +820,7 @@ def _dedupe(events: list[Event]) -> list[Event]:
     seen: set[tuple] = set()
     out = []
     for event in events:
-        key = (event.type, event.location, event.agent, event.target, event.start)
+        key = (event.type, event.location, event.sentence.start)
         if key in seen:
             continue
         seen.add(key)
