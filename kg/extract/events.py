@@ -443,6 +443,8 @@ def _agent(
     subject = _subject(view, hit, a)
     if subject:
         return subject
+    if ACTOR_ANAPHOR.search(text[a : hit.start]):
+        return _last_actor(memory, so_far)  # "The militants detonated nine SVBIEDs"
     if antecedent is not None and _definite_subject(text, a, hit):
         return antecedent.agent
     if a > 0 and (  # "..., and subsequently attacked X", "after seizing X": the sentence's subject
@@ -455,6 +457,14 @@ def _agent(
     if event_class == "Airstrike":
         prior = [e.agent for e in [*memory.events, *so_far] if e.type == "Airstrike" and e.agent]
         return prior[-1] if prior else memory.air_agent
+    return None
+
+
+def _last_actor(memory: Discourse, so_far: list[Event]) -> str | None:
+    """The actor a report last told of acting (not civilians)."""
+    for event in reversed([*memory.events, *so_far]):
+        if event.agent and event.agent != "actor/civilians":
+            return event.agent
     return None
 
 
@@ -478,6 +488,11 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     return None
 
 
+ACTOR_ANAPHOR = re.compile(
+    r"\b(?:the|these|its|their)\s+(?:[\w-]+\s+)?(?:militants|group|jihadists|insurgents|"
+    r"attackers|assailants|gunmen|bombers?|organization|extremists|fighters)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
 SUBJECTLESS = re.compile(
     r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?(?:(?:a|an|the)\s+(?:second|third|"
     r"another|other|further)\s+\w+\s+)?$",
