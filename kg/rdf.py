@@ -4,6 +4,9 @@ IRIs are readable and deterministic: ``id/place/aleppo``, ``id/actor/isis``,
 ``id/supply-line/khanaser--ithriya``, ``id/report/<title slug>``, and for events and
 control statements a short hash of what identifies them, so rebuilding the same input
 gives the same graph, byte for byte.
+
+Triples are built as N-Triples term strings (``kg.triples``): a build of 10,000 reports makes
+over a million of them, and rdflib objects cost ten times as much to create and hash.
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.extract.gazetteer import Gazetteer
-from kg.model import Control, Entity, Event, Report, ReportFacts, SupplyLine
+from kg.model import Control, Entity, Event, Report, ReportFacts, Sentence, SupplyLine
 from kg.normalize import ascii_fold, clean_typography, name_keys
+from kg.triples import RDF_TYPE, TripleTable, from_rdflib, iri, literal, save_turtle
 from kg.validate import load_ontology
-from kg.vocab import DCTERMS, PROV, RDF, RDFS, SEM, SKG, SKOS, WGS84, XSD
+from kg.vocab import DCTERMS, PROV, RDFS, SEM, SKG, SKOS, WGS84, XSD
 
 DEFAULT_BASE = "https://w3id.org/sitrep-kg/id/"
 REFERENCE_BASE = "https://w3id.org/sitrep-kg/id/"
@@ -38,85 +44,143 @@ def short_hash(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:10]
 
 
+Term = str  # an N-Triples term string: "<iri>", "\"text\"", "\"1\"^^<...#integer>"
+
+
+def term(uri: URIRef) -> Term:
+    return iri(str(uri))
+
+
+TYPE = RDF_TYPE
+PLACE, ACTOR, REPORT = term(SKG.Place), term(SKG.Actor), term(SKG.Report)
+SUPPLY_LINE, EVENT, CONTROL = term(SKG.SupplyLine), term(SKG.Event), term(SKG.TerritorialControl)
+LABEL, ALT_LABEL, TITLE = term(RDFS.label), term(SKOS.altLabel), term(DCTERMS.title)
+SOURCE_FILE, MENTIONS = term(SKG.sourceFile), term(SKG.mentions)
+START, END = term(SKG.startDate), term(SKG.endDate)
+PERIOD_START, PERIOD_END = term(SKG.periodStart), term(SKG.periodEnd)
+UNRESOLVED, PLACE_TYPE = term(SKG.unresolved), term(SKG.placeType)
+CONNECTS, PASSES = term(SKG.connects), term(SKG.passesThrough)
+TRIGGER, EVIDENCE = term(SKG.trigger), term(SKG.evidence)
+EVIDENCE_START, EVIDENCE_END = term(SKG.evidenceStart), term(SKG.evidenceEnd)
+DERIVED, CERTAINTY, AFFECTS = term(PROV.wasDerivedFrom), term(SKG.certainty), term(SKG.affects)
+FATALITIES, LOCATION = term(SKG.fatalities), term(SKG.location)
+CONTROLLED_BY = term(SKG.controlledBy)
+ROLES = ((term(SKG.agent), "agent"), (term(SKG.target), "target"),
+         (LOCATION, "location"), (term(SKG.claimedBy), "claimed_by"))  # fmt: skip
+PARENT_LINKS = (str(SKG.locatedIn), str(SKG.partOf))
+XSD_DATE, XSD_INTEGER, XSD_BOOLEAN = str(XSD.date), str(XSD.integer), str(XSD.boolean)
+TRUE = literal("true", XSD_BOOLEAN)
+
+
 class GraphBuilder:
-    """Accumulates the triples of a build; ``graph()`` returns the finished rdflib Graph."""
+    """Accumulates the triples of a build, report by report, in a TripleTable.
+
+    ``finish()`` adds the ontology's description of the terms used; ``graph()`` shows the
+    result as a (read-only) rdflib Graph and ``save_turtle(path)`` writes it, sorted.
+    """
 
     def __init__(self, gaz: Gazetteer, base: str = DEFAULT_BASE) -> None:
         self.gaz = gaz
-        self.ns = Namespace(base)
-        self.triples: set[tuple] = set()
+        self.base = base
+        self.table = TripleTable()
         self.entities: dict[str, Entity] = {}
         self.report_iris: dict[tuple[str, int], str] = {}
+        self.report_keys: set[str] = set()
         self.line_labels: dict[str, str] = {}
+        self._iris: dict[str, Term] = {}
+        self._vocab: dict[str, Term] = {}
+        self._reference: dict[str, list[tuple[Term, Term, str | None]]] = {}
+        self._finished = False
 
-    def iri(self, key: str) -> URIRef:
-        return self.ns[key]
+    def iri(self, key: str) -> Term:
+        node = self._iris.get(key)
+        if node is None:
+            node = self._iris[key] = iri(self.base + key)
+        return node
 
-    def add(self, s, p, o) -> None:
-        self.triples.add((s, p, o))
+    def skg(self, name: str) -> Term:
+        """An skg: term by name; an unknown name fails as the closed namespace does."""
+        node = self._vocab.get(name)
+        if node is None:
+            node = self._vocab[name] = term(SKG[name])
+        return node
+
+    def add(self, s: Term, p: Term, o: Term) -> None:
+        self.table.add(s, p, o)
 
     # --- reports ---------------------------------------------------------------------------
 
-    def report_iri(self, report: Report) -> URIRef:
+    def report_key(self, report: Report) -> str:
         ident = (report.source_file, report.index)
         if ident not in self.report_iris:
             base = f"report/{slug(report.title) or 'untitled'}"
             key, n = base, 2
-            while key in self.report_iris.values():
+            while key in self.report_keys:
                 key, n = f"{base}-{n}", n + 1
             self.report_iris[ident] = key
-        return self.iri(self.report_iris[ident])
+            self.report_keys.add(key)
+        return self.report_iris[ident]
 
     def add_facts(self, facts: ReportFacts) -> None:
         report = facts.report
-        r = self.report_iri(report)
-        self.add(r, RDF.type, SKG.Report)
-        self.add(r, DCTERMS.title, Literal(report.title))
-        self.add(r, SKG.sourceFile, Literal(report.source_file))
+        report_key = self.report_key(report)
+        r = self.iri(report_key)
+        self.add(r, TYPE, REPORT)
+        self.add(r, TITLE, literal(report.title))
+        self.add(r, SOURCE_FILE, literal(report.source_file))
         if report.period:
-            self.add(r, SKG.startDate, _date(report.period.start))
-            self.add(r, SKG.endDate, _date(report.period.end))
+            self.add(r, START, _date(report.period.start))
+            self.add(r, END, _date(report.period.end))
         for entity in facts.new_entities:
             self.entities.setdefault(entity.key, entity)
         for key in facts.mentions:
-            self.add(r, SKG.mentions, self.iri(key))
+            self.add(r, MENTIONS, self.iri(key))
             self.add_entity(key)
         for key, surfaces in sorted(facts.surfaces.items()):
             self.add_spellings(key, surfaces)
         for line in facts.supply_lines:
-            self.add(r, SKG.mentions, self.iri(line.key))
+            self.add(r, MENTIONS, self.iri(line.key))
             self.add_line(line)
+        report_iri = self.base + report_key  # what event and control hashes are made of
         for event in facts.events:
-            self.add_event(event, r, report)
+            self.add_event(event, r, report_iri, report)
         for control in facts.controls:
-            self.add_control(control, r)
+            self.add_control(control, r, report_iri)
 
     # --- entities --------------------------------------------------------------------------
 
     def add_entity(self, key: str) -> None:
         """An entity's reference triples, and those of the province/country it lies in."""
         node = self.iri(key)
-        if (node, RDF.type, SKG.Place) in self.triples or (
-            node,
-            RDF.type,
-            SKG.Actor,
-        ) in self.triples:
+        if (node, TYPE, PLACE) in self.table or (node, TYPE, ACTOR) in self.table:
             return
         if key in self.gaz.facts:
-            for pred, obj in self.gaz.facts[key]:
-                self.add(node, URIRef(pred), self._term(obj))
-                if pred in (str(SKG.locatedIn), str(SKG.partOf)) and isinstance(obj, ox.NamedNode):
-                    self.add_entity(obj.value[len(REFERENCE_BASE) :])
+            for pred, obj, parent in self.reference_triples(key):
+                self.add(node, pred, obj)
+                if parent is not None:
+                    self.add_entity(parent)
             return
         entity = self.entities.get(key) or self.gaz.entities.get(key)
         if entity is None:
             return
-        self.add(node, RDF.type, SKG.Place if entity.kind == "place" else SKG.Actor)
-        self.add(node, RDFS.label, Literal(entity.label))
+        self.add(node, TYPE, PLACE if entity.kind == "place" else ACTOR)
+        self.add(node, LABEL, literal(entity.label))
         if entity.unresolved:
-            self.add(node, SKG.unresolved, Literal(True))
+            self.add(node, UNRESOLVED, TRUE)
         if entity.place_type:
-            self.add(node, SKG.placeType, Literal(entity.place_type))
+            self.add(node, PLACE_TYPE, literal(entity.place_type))
+
+    def reference_triples(self, key: str) -> list[tuple[Term, Term, str | None]]:
+        """(predicate, object, parent key to add too) of a gazetteer entity, converted once."""
+        if key not in self._reference:
+            rows = []
+            for pred, obj in self.gaz.facts[key]:
+                parent = None
+                if pred in PARENT_LINKS and isinstance(obj, ox.NamedNode):
+                    parent = obj.value[len(REFERENCE_BASE) :]
+                rows.append((iri(pred), from_rdflib(self._term(obj)), parent))
+            self._reference[key] = rows
+        return self._reference[key]
 
     def add_spellings(self, key: str, surfaces: set[str]) -> None:
         """Spellings the text used that the entity's names do not already cover."""
@@ -127,14 +191,15 @@ class GraphBuilder:
         for surface in sorted(surfaces):
             clean = " ".join(clean_typography(surface).split())
             if not name_keys(clean) & known:
-                self.add(self.iri(key), SKOS.altLabel, Literal(clean))
+                self.add(self.iri(key), ALT_LABEL, literal(clean))
                 known |= name_keys(clean)
 
-    def _term(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
+    def _term(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
+        """A reference-data term as rdflib reads it (rdflib's lexical forms are kept)."""
         if isinstance(obj, ox.NamedNode):
             value = obj.value
-            if value.startswith(REFERENCE_BASE) and str(self.ns) != REFERENCE_BASE:
-                value = str(self.ns) + value[len(REFERENCE_BASE) :]
+            if value.startswith(REFERENCE_BASE) and self.base != REFERENCE_BASE:
+                value = self.base + value[len(REFERENCE_BASE) :]
             return URIRef(value)
         if isinstance(obj, ox.Literal):
             if obj.language:
@@ -147,20 +212,20 @@ class GraphBuilder:
 
     def add_line(self, line: SupplyLine) -> None:
         node = self.iri(line.key)
-        self.add(node, RDF.type, SKG.SupplyLine)
+        self.add(node, TYPE, SUPPLY_LINE)
         if line.key not in self.line_labels:
             self.line_labels[line.key] = line.label
-            self.add(node, RDFS.label, Literal(line.label))
+            self.add(node, LABEL, literal(line.label))
         for end in line.endpoints:
-            self.add(node, SKG.connects, self.iri(end))
+            self.add(node, CONNECTS, self.iri(end))
             self.add_entity(end)
         for way in line.waypoints:
-            self.add(node, SKG.passesThrough, self.iri(way))
+            self.add(node, PASSES, self.iri(way))
             self.add_entity(way)
 
     # --- events ----------------------------------------------------------------------------
 
-    def add_event(self, event: Event, report_iri: URIRef, report: Report) -> None:
+    def add_event(self, event: Event, r: Term, report_iri: str, report: Report) -> None:
         s = event.sentence
         node = self.iri(
             "event/"
@@ -174,74 +239,83 @@ class GraphBuilder:
                 event.target,
             )
         )
-        self.add(node, RDF.type, SKG.Event)
-        self.add(node, RDF.type, SKG[event.type])
-        self.add(node, SKG.trigger, Literal(event.trigger))
-        self.add(node, SKG.evidence, Literal(s.text))
-        self.add(node, SKG.evidenceStart, Literal(s.start))
-        self.add(node, SKG.evidenceEnd, Literal(s.end))
-        self.add(node, PROV.wasDerivedFrom, report_iri)
-        self.add(node, SKG.certainty, SKG[event.certainty])
-        for pred, key in ((SKG.agent, event.agent), (SKG.target, event.target),
-                          (SKG.location, event.location), (SKG.claimedBy, event.claimed_by)):  # fmt: skip
+        self.add(node, TYPE, EVENT)
+        self.add(node, TYPE, self.skg(event.type))
+        self.add(node, TRIGGER, literal(event.trigger))
+        self._add_evidence(node, s, r)
+        self.add(node, CERTAINTY, self.skg(event.certainty))
+        for pred, role in ROLES:
+            key = getattr(event, role)
             if key:
                 self.add(node, pred, self.iri(key))
                 self.add_entity(key)
         if event.affects:
-            self.add(node, SKG.affects, self.iri(event.affects))
+            self.add(node, AFFECTS, self.iri(event.affects))
         if event.start:
-            self.add(node, SKG.startDate, _date(event.start))
+            self.add(node, START, _date(event.start))
         if event.end:
-            self.add(node, SKG.endDate, _date(event.end))
+            self.add(node, END, _date(event.end))
         if not event.start and report.period:
-            self.add(node, SKG.periodStart, _date(report.period.start))
-            self.add(node, SKG.periodEnd, _date(report.period.end))
+            self.add(node, PERIOD_START, _date(report.period.start))
+            self.add(node, PERIOD_END, _date(report.period.end))
         if event.fatalities is not None:
-            self.add(node, SKG.fatalities, Literal(event.fatalities))
+            self.add(node, FATALITIES, _integer(event.fatalities))
 
-    def add_control(self, control: Control, report_iri: URIRef) -> None:
+    def _add_evidence(self, node: Term, s: Sentence, r: Term) -> None:
+        self.add(node, EVIDENCE, literal(s.text))
+        self.add(node, EVIDENCE_START, _integer(s.start))
+        self.add(node, EVIDENCE_END, _integer(s.end))
+        self.add(node, DERIVED, r)
+
+    def add_control(self, control: Control, r: Term, report_iri: str) -> None:
         s = control.sentence
         node = self.iri(
             "control/" + short_hash(report_iri, s.start, control.location, control.controller)
         )
-        self.add(node, RDF.type, SKG.TerritorialControl)
-        self.add(node, SKG.location, self.iri(control.location))
-        self.add(node, SKG.controlledBy, self.iri(control.controller))
+        self.add(node, TYPE, CONTROL)
+        self.add(node, LOCATION, self.iri(control.location))
+        self.add(node, CONTROLLED_BY, self.iri(control.controller))
         self.add_entity(control.location)
         self.add_entity(control.controller)
         if control.as_of:
-            self.add(node, SKG.startDate, _date(control.as_of))
-        self.add(node, SKG.certainty, SKG[control.certainty])
-        self.add(node, SKG.evidence, Literal(s.text))
-        self.add(node, SKG.evidenceStart, Literal(s.start))
-        self.add(node, SKG.evidenceEnd, Literal(s.end))
-        self.add(node, PROV.wasDerivedFrom, report_iri)
+            self.add(node, START, _date(control.as_of))
+        self.add(node, CERTAINTY, self.skg(control.certainty))
+        self._add_evidence(node, s, r)
 
     # --- the graph -------------------------------------------------------------------------
 
+    def finish(self, with_ontology: bool = True) -> TripleTable:
+        """The finished triples: the instance data and, once, the ontology terms it uses."""
+        if with_ontology and not self._finished:
+            _add_used_terms(self.table)
+            self._finished = True
+        return self.table
+
+    def prefixes(self) -> dict[str, str]:
+        return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
     def graph(self, with_ontology: bool = True) -> Graph:
-        g = Graph()
-        for prefix, ns in PREFIXES.items():
-            g.bind(prefix, ns)
-        g.bind("id", self.ns)
-        for triple in self.triples:
-            g.add(triple)
-        if with_ontology:
-            _add_used_terms(g)
-        return g
+        """The finished graph as a read-only rdflib Graph."""
+        return self.finish(with_ontology).graph({**self.prefixes(), "id": self.base})
+
+    def save_turtle(self, path: Path) -> None:
+        """Write the finished graph to ``path`` as sorted Turtle."""
+        save_turtle(self.finish().sorted_triples(), self.prefixes(), path)
 
 
-def _date(d: date) -> Literal:
-    return Literal(d.isoformat(), datatype=XSD.date)
+def _date(d: date) -> Term:
+    return literal(d.isoformat(), XSD_DATE)
 
 
-def _add_used_terms(g: Graph) -> None:
+def _integer(n: int) -> Term:
+    return literal(str(n), XSD_INTEGER)
+
+
+def _add_used_terms(table: TripleTable) -> None:
     """The ontology's own description of every term the instance data uses."""
     ontology = load_ontology()
-    used = (
-        set(g.predicates()) | set(g.objects(None, RDF.type)) | set(g.objects(None, SKG.certainty))
-    )
-    for term in used:
-        for p, o in ontology.predicate_objects(term):
+    used = set(table.by_predicate) | table.objects(TYPE) | table.objects(CERTAINTY)
+    for node in sorted(used):
+        for p, o in ontology.predicate_objects(URIRef(node[1:-1])):
             if not isinstance(o, BNode):
-                g.add((term, p, o))
+                table.add(node, from_rdflib(p), from_rdflib(o))

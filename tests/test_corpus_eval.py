@@ -28,15 +28,15 @@ def test_every_annotated_report_was_built(scores):
 
 
 def test_places_and_actors(scores):
-    assert scores.places.f1 >= 0.95
-    assert scores.actors.f1 >= 0.93
+    assert scores.places.f1 >= 0.97
+    assert scores.actors.f1 >= 0.95
 
 
 def test_supply_lines(scores):
-    assert scores.supply_lines.recall >= 0.8
+    assert scores.supply_lines.recall >= 0.9
 
 
 def test_events(scores):
-    assert scores.events.f1 >= 0.66
-    assert scores.agent_accuracy >= 0.74
-    assert scores.start_accuracy >= 0.86
+    assert scores.events.f1 >= 0.83
+    assert scores.agent_accuracy >= 0.84
+    assert scores.start_accuracy >= 0.92

@@ -69,6 +69,8 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
             continue
         if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
             continue
+        if alias.text.islower() and mentions and not clean[mentions[-1].end : tokens[first].start].strip():
+            continue  # "the Jaysh al-Fatah coalition": the head noun of the name before it
         taken_until = last
         if first > 0 and not tokens[first - 1].key:
             first -= 1  # the span keeps its article: "ar-Raqqa", "al-Qaim"

@@ -475,6 +475,8 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     for mention in reversed(view.actors(a, hit.start if stop is None else stop)):
         if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end : hit.start]):
             continue
+        if APPOSED.search(text[a : mention.start]) or ALLY.search(text[a : mention.start]):
+            continue  # "(PKK)", "including Hezbollah", "backed by Russian airstrikes"
         words = text[a : mention.start].split()
         while words and words[0].lower().strip(",;") in ("", "and", "but", "then", "while"):
             words = words[1:]  # the clause's own conjunction: ", and the coalition conducted"
@@ -499,7 +501,7 @@ SUBJECTLESS = re.compile(
     re.I,
 )
 REPORTING_VERB = re.compile(
-    r"^(?:'s)?(?:\s+[\w.'-]+){0,6}?\s+(?:reported|said|says|claimed|claims|stated|announced|accused|"
+    r"^(?:'s)?(?:\s+[\w.'()-]+){0,6}?\s+(?:reported|said|says|claimed|claims|stated|announced|accused|"
     r"confirmed|denied|alleged|warned|estimated|documented|published|told)\b",
     re.I,
 )
@@ -525,7 +527,21 @@ BROKEN_SIEGE = re.compile(
     r"relieved|relieve)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$",
     re.I,
 )
-COORDINATION = re.compile(r"^\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+)?$", re.I)
+COORDINATION = re.compile(
+    r"^(?:\s*\([A-Z]{2,6}\))?\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
+    r"(?:the\s+)?(?:allied\s+|partner\s+)?$",
+    re.I,
+)
+APPOSED = re.compile(
+    r"(?:\(\s*|\b(?:including|such as|among them|notably|particularly|especially)\s+"
+    r"(?:[\w'-]+\s+){0,3})$",
+    re.I,
+)
+ALLY = re.compile(
+    r"\b(?:support of|supported by|backed by|alongside|together with|allied with|"
+    r"in coordination with|aided by|assisted by)\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Mention:
@@ -565,6 +581,8 @@ def _target(
     for mention in view.actors(*window):
         if mention.key == agent or (mention.role == "demonym" and event_class != "Airstrike"):
             continue
+        if ALLY.search(text[max(0, mention.start - 30) : mention.start]):
+            continue  # "strikes in support of regime forces": an ally, not a target
         if re.search(lead, text[max(window[0] - 12, 0) : mention.start], re.I):
             return mention.key
         if mention.role == "held" or re.match(
