@@ -90,6 +90,8 @@ class GraphBuilder:
         self._iris: dict[str, Term] = {}
         self._vocab: dict[str, Term] = {}
         self._reference: dict[str, list[tuple[Term, Term, str | None]]] = {}
+        self._entity_keys: dict[str, frozenset[str]] = {}
+        self._spellings: dict[str, tuple[str, set[str]]] = {}
         self._finished = False
 
     def iri(self, key: str) -> Term:
@@ -187,12 +189,29 @@ class GraphBuilder:
         entity = self.entities.get(key) or self.gaz.entities.get(key)
         if entity is None:
             return
-        known = set().union(*(name_keys(n) for n in (entity.label, *entity.alt_labels)))
+        known = set(self._name_keys(key, entity))
         for surface in sorted(surfaces):
-            clean = " ".join(clean_typography(surface).split())
-            if not name_keys(clean) & known:
+            clean, keys = self._spelling(surface)
+            if not keys & known:
                 self.add(self.iri(key), ALT_LABEL, literal(clean))
-                known |= name_keys(clean)
+                known |= keys
+
+    def _spelling(self, surface: str) -> tuple[str, set[str]]:
+        """A text spelling, tidied, and its matching keys (memoised: spellings repeat)."""
+        found = self._spellings.get(surface)
+        if found is None:
+            clean = " ".join(clean_typography(surface).split())
+            found = self._spellings[surface] = (clean, name_keys(clean))
+        return found
+
+    def _name_keys(self, key: str, entity: Entity) -> frozenset[str]:
+        """The matching keys of an entity's own names (computed once: an entity's names do
+        not change during a build)."""
+        keys = self._entity_keys.get(key)
+        if keys is None:
+            names = (entity.label, *entity.alt_labels)
+            keys = self._entity_keys[key] = frozenset().union(*(name_keys(n) for n in names))
+        return keys
 
     def _term(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode) -> Node:
         """A reference-data term as rdflib reads it (rdflib's lexical forms are kept)."""

@@ -42,7 +42,8 @@ LIST_GAP = re.compile(
 )
 PARALLEL = re.compile(
     r"(?:,\s*)?\band\s+(?=(?:against|near|in|at|around|targeting)\b|the\s+(?:\w+\s+)?"
-    r"(?:town|village|city|neighbou?rhood|district|airbase|base)\s+of\b(?=[^,;]*\bon\s+\d))",
+    r"(?:town|village|city|neighbou?rhood|district|airbase|base)\s+of\b"
+    r"(?=[^,;]*\bon\s+(?:\d|[A-Z][a-z]+\.?\s+\d)))",
     re.I,
 )
 PARTICIPLE_CLAUSE = re.compile(
@@ -275,6 +276,8 @@ def _irrealis(text: str, a: int, hit: TriggerHit, lex: Lexicon) -> bool:
     before = text[max(a, hit.start - 40) : hit.start]
     if lex.regex("modality", "irrealis").search(before):
         return True
+    if ENABLED.search(text[a : hit.start]):
+        return False  # "enabled pro-regime forces to seize": it happened
     m = re.search(r"(\w+)\s+to\s+(?:\w+\s+)?$", text[a : hit.start])
     if m and hit.trigger.kind in ("verb", "support"):
         return m.group(1).lower() not in lex.words("modality", "aspect_verbs")
@@ -521,6 +524,13 @@ BESIEGED_GAP = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:of|in)\s+)?(?:the\s+)?
 ADJECTIVAL = re.compile(r"\b(?:the|a|an|of|its|their|his|her)\s+$", re.I)
 INSTRUMENT = re.compile(r"\b(?:with|using|via|by means of)\s+(?:[\w-]+\s+){0,2}$", re.I)
 SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+(same|following|next)\s+day\b", re.I)
+ENABLED = re.compile(
+    r"\b(?:enabled|enabling|allowed|allowing|helped|helping|permitted|forced|forcing)\s+"
+    r"(?:[\w'-]+\s+){0,5}to\s+(?:\w+\s+)?$",
+    re.I,
+)
+CONSEQUENCE = re.compile(r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I)
+RELATIVE = re.compile(r"^[\s,]*(?:which|that|where)\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
 BROKEN_SIEGE = re.compile(
     r"\b(?:broke|break|breaks|breaking|broken|lifted|lift|lifts|lifting|ended|ending|end|"
@@ -656,6 +666,34 @@ def _places(
         return _coordinated(text, before)
     if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
         return [(antecedent.location, None)]
+    return _neighbouring_places(view, hit, a, window)
+
+
+def _neighbouring_places(
+    view: SentenceView, hit: TriggerHit, a: int, window: tuple[int, int]
+) -> list[tuple[str, Certainty | None]]:
+    """Where a clause names no place, its neighbours may: "a truck bomb that killed 64 people
+    in a Sadr City market", "bombing, which destroyed the hospital in Darayya", "agreed in
+    Darayya to surrender ... after four years of siege"."""
+    text = view.clean
+    clause_end = next((b for s0, b in view.clauses if s0 <= hit.start < b), window[1])
+    if CONSEQUENCE.match(text[window[1] : window[1] + 20]):
+        later = [p for p in view.places(window[1], clause_end) if not _is_river(p)]
+        if later:
+            return _coordinated(text, later)
+    next_clause = next(((s0, b) for s0, b in view.clauses if s0 == clause_end), None)
+    if next_clause and RELATIVE.match(text[next_clause[0] : next_clause[1]]):
+        later = [p for p in view.places(*next_clause) if not _is_river(p)]
+        if later:
+            return [(later[0].key, None)]
+    if a > 0 and re.match(r"^[\s,]*(?:after|following|amid|amidst)\b", text[a:clause_end], re.I):
+        main = [
+            p
+            for p in view.places(0, a)
+            if view.place_types.get(p.key) != "country" and not _is_river(p)
+        ]
+        if main:
+            return [(main[0].key, None)]
     return []
 
 

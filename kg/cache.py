@@ -1,0 +1,106 @@
+"""The extraction cache of incremental builds: each report's facts, keyed by what made them.
+
+A report's key hashes the report itself (title, body, file name, offsets, period, year: all
+that its facts are computed from) with the extractor's version, a hash of the code and data
+extraction reads (``kg/extract/*.py``, ``kg/data/*.toml``, the gazetteers). Change a lexicon
+and every key changes; add a report and only its key is new. Extraction of one report
+depends on nothing else (``kg.parallel`` runs each with its own minted-entity table), so a
+cached report's facts are exactly those a fresh extraction would give.
+
+The cache is one SQLite file, ``<out>/.kg-cache/facts.sqlite``, holding pickled
+``ReportFacts``. Entries no build used are dropped when a build finishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from kg.model import Report, ReportFacts
+from kg.resources import PACKAGE_DIR, data_file, ontology_file
+
+CACHE_DIR = ".kg-cache"
+FORMAT = 1  # bump when the stored layout changes
+# Modules outside kg/extract that extraction's results are made of.
+SHARED_SOURCES = ("model.py", "normalize.py", "read.py")
+
+
+def extractor_version(places: Path | None = None, actors: Path | None = None) -> str:
+    """A hash of everything extraction reads besides the report: code, lexicons, gazetteers."""
+    digest = hashlib.sha256(f"sitrep-kg facts {FORMAT}".encode())
+    files = sorted((PACKAGE_DIR / "extract").glob("*.py"))
+    files += [PACKAGE_DIR / name for name in SHARED_SOURCES]
+    files += sorted(data_file("").glob("*.toml"))
+    files += [places or ontology_file("places.ttl"), actors or ontology_file("actors.ttl")]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def report_key(report: Report, version: str) -> str:
+    # repr of the frozen dataclass names every field, dates included, in a fixed order.
+    return hashlib.sha256(f"{version}\0{report!r}".encode()).hexdigest()
+
+
+class FactCache:
+    """Pickled ReportFacts by report key, in one SQLite file; use as a context manager."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(folder / "facts.sqlite")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, report: Report) -> str:
+        return report_key(report, self.version)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """The stored facts (pickled) of those ``keys`` that are in the cache."""
+        wanted = list(keys)
+        self.used.update(wanted)
+        found: dict[str, bytes] = {}
+        for at in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
+            chunk = wanted[at : at + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk)
+            found.update(rows)
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        return found
+
+    def put_many(self, entries: Mapping[str, bytes]) -> None:
+        self.used.update(entries)
+        self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)", entries.items())
+
+    def finish(self) -> None:
+        """Commit, and drop the entries this build did not use."""
+        self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
+        self.db.execute("DELETE FROM facts WHERE key NOT IN (SELECT key FROM used)")
+        self.db.execute("DROP TABLE used")
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> FactCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def dumps(facts: ReportFacts) -> bytes:
+    return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(data: bytes) -> ReportFacts:
+    return pickle.loads(data)
