@@ -591,12 +591,19 @@ def _contradictions(timelines: Iterable[ControlTimeline]) -> tuple[Contradiction
 # ---------------------------------------------------------------- output files
 
 
-def write_analysis(analysis: Analysis, out_dir: Path) -> None:
-    """Write ``analysis.json`` (sorted keys) and ``analysis.md`` into ``out_dir``, atomically."""
+def write_analysis(analysis: Analysis, out_dir: Path, routes: Any = None) -> None:
+    """Write ``analysis.json`` (sorted keys) and ``analysis.md`` into ``out_dir``, atomically.
+
+    ``routes`` (a ``kg.routes.RoutesReport``) adds the supply-route section to both."""
     out_dir = Path(out_dir)
-    text = json.dumps(analysis.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
+    payload = analysis.to_dict()
+    markdown = render_markdown(analysis)
+    if routes is not None:
+        payload["routes"] = routes.to_dict()
+        markdown = markdown.rstrip("\n") + "\n\n" + routes.to_markdown()
+    text = json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False)
     atomic_write_text(out_dir / "analysis.json", text + "\n")
-    atomic_write_text(out_dir / "analysis.md", render_markdown(analysis))
+    atomic_write_text(out_dir / "analysis.md", markdown)
 
 
 def render_markdown(analysis: Analysis) -> str:

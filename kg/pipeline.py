@@ -127,13 +127,16 @@ def build(
 
 
 def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) -> None:
-    from kg.analysis import analyze, write_analysis
+    from kg.analysis import analyze_data, write_analysis
+    from kg.graphdata import read_graph
     from kg.map import write_map_page
     from kg.render import write_graph_page
+    from kg.routes import analyze_routes
 
     with stage("analysis", result.seconds):
-        analysis = analyze(graph)
-        write_analysis(analysis, out)
+        data = read_graph(graph)
+        analysis = analyze_data(data)
+        write_analysis(analysis, out, routes=analyze_routes(graph, data=data))
     with stage("page", result.seconds):
         write_graph_page(graph, analysis, out / "graph.html", max_nodes=options.max_nodes)
         write_map_page(graph, analysis, out / "map.html")
