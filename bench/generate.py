@@ -32,8 +32,21 @@ DIRECTIONS = ["north", "south", "east", "west", "northeast", "northwest", "south
 # Past-tense trigger phrases that read well after a subject and before an object.
 IRREGULAR_PAST = {"took", "retook", "overran", "fought", "withdrew", "fled", "struck", "cut"}
 # Lexicon phrases that do not fit the templates' grammar ("arrived <object>").
-UNFIT = {"arrived", "placed under siege", "evacuated", "evacuated from", "redeployed from",
-         "abandoned", "exited", "vacated", "departed", "gained", "took", "secured", "cleared"}
+UNFIT = {
+    "arrived",
+    "placed under siege",
+    "evacuated",
+    "evacuated from",
+    "redeployed from",
+    "abandoned",
+    "exited",
+    "vacated",
+    "departed",
+    "gained",
+    "took",
+    "secured",
+    "cleared",
+}
 AIR_FORCES = ["Russian", "American", "Turkish", "French", "British", "Jordanian", "Iraqi"]
 SYLLABLES = ["Tal", "Khirbet", "Ain", "Jabal", "Umm", "Deir", "Kafr", "Bir", "Marj", "Qasr"]
 ROOTS = ["Hamra", "Suwan", "Zahir", "Batnan", "Qarah", "Jurah", "Mashr", "Hiyar", "Dahab",
@@ -73,9 +86,7 @@ def _objects(path: Path) -> dict[str, dict[str, list[str]]]:
     for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(ID):
             key = quad.subject.value[len(ID) :]
-            props.setdefault(key, {}).setdefault(quad.predicate.value, []).append(
-                quad.object.value
-            )
+            props.setdefault(key, {}).setdefault(quad.predicate.value, []).append(quad.object.value)
     return props
 
 

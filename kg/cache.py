@@ -25,7 +25,7 @@ from kg.resources import PACKAGE_DIR, data_file, ontology_file
 CACHE_DIR = ".kg-cache"
 FORMAT = 1  # bump when the stored layout changes
 # Modules outside kg/extract that extraction's results are made of.
-SHARED_SOURCES = ("model.py", "normalize.py", "read.py")
+SHARED_SOURCES = ("model.py", "normalize.py")
 
 
 def extractor_version(places: Path | None = None, actors: Path | None = None) -> str:

@@ -69,6 +69,18 @@ def build(
         Path | None,
         typer.Option(help="Folder with your own places.ttl and actors.ttl (default: shipped)."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Extraction processes (default: one per core).", min=1),
+    ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse the facts of unchanged reports from OUT/.kg-cache/ (--no-cache: "
+            "extract every report afresh and leave the cache alone).",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Build graph.ttl, graph.html, analysis.json and analysis.md from reports."""
@@ -83,6 +95,8 @@ def build(
         max_bytes=int(max_file_mb * 1024 * 1024),
         max_nodes=max_nodes,
         reference_dir=gazetteer,
+        workers=workers,
+        cache=cache,
     )
     progress = None if quiet else _progress
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-EntityKind = Literal["place", "actor"]
+EntityKind = Literal["place", "actor", "line"]
 Certainty = Literal["Confirmed", "Reported", "Claimed", "Assessed"]
 
 

@@ -36,12 +36,22 @@ def load_reference(reference_dir: Path | None = None) -> tuple[Gazetteer, Lexico
     """The gazetteer (shipped, or places.ttl/actors.ttl of ``reference_dir``) and lexicon."""
     if reference_dir is None:
         return load_gazetteer(), load_lexicon()
-    return load_gazetteer(reference_dir / "places.ttl", reference_dir / "actors.ttl"), load_lexicon()
+    return load_gazetteer(
+        reference_dir / "places.ttl", reference_dir / "actors.ttl"
+    ), load_lexicon()
+
+
+class ExtractionFailure(Exception):
+    """A bug met while extracting a report; says which report (and crosses processes)."""
 
 
 def extract_one(report: Report, gaz: Gazetteer, lex: Lexicon) -> ReportFacts:
     """One report's facts, minting unresolved entities into a table of its own."""
-    return extract_report(report, gaz, lex, {})
+    try:
+        return extract_report(report, gaz, lex, {})
+    except Exception as exc:
+        where = f"{report.source_file}, report '{report.title[:80]}'"
+        raise ExtractionFailure(f"{where}: {type(exc).__name__}: {exc}") from exc
 
 
 def start_workers(

@@ -1,8 +1,16 @@
 """The ordered stages of ``kg build``: read -> extract -> RDF -> analysis -> page.
 
-Each stage is named; a failure inside one is re-raised as a StageError naming it. Outputs
-are written into a staging folder and moved into place only when every stage has
-succeeded, so a failed build leaves the previous output as it was.
+Each stage is named; a failure inside one is re-raised as a StageError naming it.
+
+Reports stream through: files are read one at a time, batches of reports go to worker
+processes (``kg.parallel``) and come back in report order, and each report's facts go into
+the graph builder and are dropped, so memory holds the graph, not every sentence. A cache
+(``kg.cache``, in ``<out>/.kg-cache/``) keeps each report's facts, so a rebuild extracts only
+reports that are new or changed.
+
+Outputs are written into a staging folder and moved into place only when every stage has
+succeeded, so a failed or killed build leaves the previous output as it was; a staging
+folder a killed build left behind is removed by the next build.
 """
 
 from __future__ import annotations
@@ -11,20 +19,28 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
+from kg import cache
+from kg.cache import CACHE_DIR, FactCache, extractor_version
 from kg.errors import InputError, KGError, StageError
-from kg.extract.gazetteer import Gazetteer, load_gazetteer
-from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.report import extract_report
-from kg.model import Entity, ReportFacts
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.lexicon import Lexicon
+from kg.model import Report, ReportFacts
+from kg.parallel import default_workers, extract_one, load_reference, start_workers, submit
 from kg.rdf import DEFAULT_BASE, GraphBuilder
 from kg.read import DEFAULT_MAX_BYTES, find_inputs, read_text, split_reports
 
 OUTPUT_FILES = ("graph.ttl", "graph.html", "map.html", "analysis.json", "analysis.md")
+STAGING_PREFIX = ".kg-build-"
+SMALL_INPUT_BYTES = 256 * 1024  # below this, starting workers costs more than it saves
+BATCH = 16  # reports per task sent to a worker
 Progress = Callable[[str, int, int], None]
 
 
@@ -38,6 +54,10 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    words: int = 0
+    workers: int = 1
+    cached: int = 0  # reports whose facts came from the cache
+    extracted: int = 0  # reports extracted by this build
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,8 @@ class BuildOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_nodes: int = 1500
     reference_dir: Path | None = None  # holds places.ttl and actors.ttl; default: shipped
+    workers: int | None = None  # extraction processes; None: one per core
+    cache: bool = True  # reuse and keep each report's facts in <out>/.kg-cache/
 
 
 @contextmanager
@@ -62,39 +84,6 @@ def stage(name: str, timings: dict[str, float]) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
 
 
-def extract_all(
-    inputs: list[Path],
-    options: BuildOptions,
-    result: BuildResult,
-    gaz: Gazetteer,
-    lex: Lexicon,
-    progress: Progress | None = None,
-) -> list[ReportFacts]:
-    """Read every input file and extract its reports; unreadable files are skipped (or fatal
-    with ``strict``)."""
-    minted: dict[str, Entity] = {}
-    all_facts: list[ReportFacts] = []
-    for n, path in enumerate(inputs, 1):
-        with stage("read", result.seconds):
-            try:
-                reports = split_reports(read_text(path, options.max_bytes), path.name)
-            except InputError as exc:
-                if options.strict or len(inputs) == 1:
-                    raise
-                result.skipped.append(str(exc))
-                continue
-        with stage("extract", result.seconds):
-            for report in reports:
-                facts = extract_report(report, gaz, lex, minted)
-                result.warnings.extend(f"{report.title}: {w}" for w in facts.warnings)
-                all_facts.append(facts)
-        if progress:
-            progress("extract", n, len(inputs))
-    if not all_facts:
-        raise InputError("no report to build: every input was empty or unreadable")
-    return all_facts
-
-
 def build(
     inputs: list[Path],
     out_dir: Path,
@@ -106,24 +95,184 @@ def build(
     result = BuildResult(out_dir=out_dir)
     files = find_inputs(inputs)
     with stage("load", result.seconds):
-        ref = options.reference_dir
-        gaz = load_gazetteer(ref / "places.ttl", ref / "actors.ttl") if ref else load_gazetteer()
-        lex = load_lexicon()
-    facts = extract_all(files, options, result, gaz, lex, progress)
-    with stage("rdf", result.seconds):
-        builder = GraphBuilder(gaz, options.base)
-        for report_facts in facts:
-            builder.add_facts(report_facts)
-        graph = builder.graph()
-        turtle = graph.serialize(format="turtle")
-    result.reports = len(facts)
-    result.triples = len(graph)
-    result.events = sum(len(f.events) for f in facts)
-    result.entities = len({k for f in facts for k in f.mentions})
+        gaz, lex = load_reference(options.reference_dir)
+    builder = GraphBuilder(gaz, options.base)
+    entities: set[str] = set()
+    with Extraction(files, out_dir, options, result, gaz, lex) as extraction:
+        for facts in extraction.run(read_reports(files, options, result, progress)):
+            with stage("rdf", result.seconds):
+                builder.add_facts(facts)
+            result.reports += 1
+            result.events += len(facts.events)
+            entities.update(facts.mentions)
+            result.warnings.extend(f"{facts.report.title}: {w}" for w in facts.warnings)
+    if not result.reports:
+        raise InputError("no report to build: every input was empty or unreadable")
+    result.entities = len(entities)
+    remove_stale_staging(out_dir)
     with staging(out_dir) as tmp:
-        (tmp / "graph.ttl").write_text(turtle, encoding="utf-8")
+        with stage("rdf", result.seconds):
+            graph = builder.graph()
+        result.triples = len(graph)
+        with stage("turtle", result.seconds):
+            builder.save_turtle(tmp / "graph.ttl")
         write_views(graph, tmp, options, result)
     return result
+
+
+def read_reports(
+    files: list[Path], options: BuildOptions, result: BuildResult, progress: Progress | None
+) -> Iterator[Report]:
+    """Every report of ``files``, in order; unreadable files are skipped (or fatal with
+    ``strict``, or when there is only one file)."""
+    for n, path in enumerate(files, 1):
+        with stage("read", result.seconds):
+            try:
+                text = read_text(path, options.max_bytes)
+            except InputError as exc:
+                if options.strict or len(files) == 1:
+                    raise
+                result.skipped.append(str(exc))
+                continue
+            reports = split_reports(text, path.name)
+            result.words += len(text.split())
+            del text
+        yield from reports
+        if progress:
+            progress("read", n, len(files))
+
+
+class Extraction:
+    """Reports in, their facts out in the same order: from the cache where it has them, else
+    extracted in batches by worker processes (or in this process, for small inputs)."""
+
+    def __init__(
+        self,
+        files: list[Path],
+        out_dir: Path,
+        options: BuildOptions,
+        result: BuildResult,
+        gaz: Gazetteer,
+        lex: Lexicon,
+    ) -> None:
+        self.options, self.result, self.gaz, self.lex = options, result, gaz, lex
+        self.out_dir = out_dir
+        self.workers = _workers(files, options)
+        self.cache: FactCache | None = None
+        self.pool: Executor | None = None
+        self._exits = ExitStack()
+
+    def __enter__(self) -> Extraction:
+        self.result.workers = self.workers
+        if self.options.cache:
+            with stage("cache", self.result.seconds):
+                ref = self.options.reference_dir
+                version = extractor_version(
+                    ref / "places.ttl" if ref else None, ref / "actors.ttl" if ref else None
+                )
+                self.cache = self._exits.enter_context(FactCache(self.out_dir / CACHE_DIR, version))
+        if self.workers > 1:
+            pool = start_workers(self.workers, self.gaz, self.lex, self.options.reference_dir)
+            self.pool = self._exits.enter_context(_shutting_down(pool))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._exits.close()
+
+    def run(self, reports: Iterable[Report]) -> Iterator[ReportFacts]:
+        pending: deque[_Batch] = deque()
+        window = 4 * self.workers  # batches in flight: keeps workers busy, memory bounded
+        for batch in _batched(reports, BATCH):
+            pending.append(self._start(batch))
+            if len(pending) > window:
+                yield from self._finish(pending.popleft())
+        while pending:
+            yield from self._finish(pending.popleft())
+        if self.cache:
+            with stage("cache", self.result.seconds):
+                self.cache.finish()
+
+    def _start(self, reports: list[Report]) -> _Batch:
+        keys: list[str | None] = [None] * len(reports)
+        stored: dict[str, bytes] = {}
+        if self.cache:
+            with stage("cache", self.result.seconds):
+                keys = [self.cache.key(r) for r in reports]
+                stored = self.cache.get_many(k for k in keys if k)
+        misses = [r for r, k in zip(reports, keys, strict=True) if k not in stored]
+        future = submit(self.pool, misses) if misses and self.pool else None
+        return _Batch(reports, keys, stored, misses, future)
+
+    def _finish(self, batch: _Batch) -> Iterator[ReportFacts]:
+        with stage("extract", self.result.seconds):
+            fresh = iter(batch.future.result() if batch.future else batch.misses)
+        new: dict[str, bytes] = {}
+        for report, key in zip(batch.reports, batch.keys, strict=True):
+            facts = self._stored(batch.stored[key]) if key in batch.stored else None
+            if facts is None:
+                facts = self._fresh(next(fresh), report)
+                self.result.extracted += 1
+                if key and self.cache:
+                    with stage("cache", self.result.seconds):
+                        new[key] = cache.dumps(facts)
+            else:
+                self.result.cached += 1
+            yield facts
+        if new and self.cache:
+            with stage("cache", self.result.seconds):
+                self.cache.put_many(new)
+
+    def _fresh(self, item: bytes | Report, report: Report) -> ReportFacts:
+        """Facts a worker sent (pickled), or those of a report to extract here."""
+        with stage("extract", self.result.seconds):
+            if isinstance(item, bytes):
+                return cache.loads(item)
+            return extract_one(report, self.gaz, self.lex)
+
+    def _stored(self, data: bytes) -> ReportFacts | None:
+        with stage("cache", self.result.seconds):
+            try:
+                return cache.loads(data)
+            except Exception:  # an entry this version cannot read: extract afresh
+                return None
+
+
+@dataclass
+class _Batch:
+    reports: list[Report]
+    keys: list[str | None]
+    stored: dict[str, bytes]
+    misses: list[Report]
+    future: Future[list[bytes]] | None
+
+
+def _batched(items: Iterable[Report], size: int) -> Iterator[list[Report]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _workers(files: list[Path], options: BuildOptions) -> int:
+    wanted = options.workers or default_workers()
+    if wanted <= 1:
+        return 1
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            continue  # reported when the file is read
+        if size >= SMALL_INPUT_BYTES:
+            return wanted
+    return 1
+
+
+@contextmanager
+def _shutting_down(pool: Executor) -> Iterator[Executor]:
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) -> None:
@@ -144,13 +293,51 @@ def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) ->
 
 @contextmanager
 def staging(out_dir: Path) -> Iterator[Path]:
-    """A folder beside ``out_dir`` whose files replace ``out_dir``'s only on success."""
+    """A folder inside ``out_dir`` whose files replace ``out_dir``'s only on success."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         yield tmp
         for path in sorted(tmp.iterdir()):
             path.chmod(0o644)  # temp files are created private; outputs are for reading
+            _sync(path)
+        for path in sorted(tmp.iterdir()):
             os.replace(path, out_dir / path.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sync(path: Path) -> None:
+    """Flush a file to disk before it replaces an output, so a crash cannot leave a new
+    name pointing at missing data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders of builds that were killed (their process is gone)."""
+    if not out_dir.is_dir():
+        return
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
+        if folder.is_dir() and not _alive(_staging_pid(folder.name)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _staging_pid(name: str) -> int | None:
+    head = name[len(STAGING_PREFIX) :].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

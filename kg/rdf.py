@@ -177,6 +177,8 @@ class GraphBuilder:
         if key not in self._reference:
             rows = []
             for pred, obj in self.gaz.facts[key]:
+                if isinstance(obj, ox.BlankNode):
+                    continue  # a reference route's stop list stays in the reference data
                 parent = None
                 if pred in PARENT_LINKS and isinstance(obj, ox.NamedNode):
                     parent = obj.value[len(REFERENCE_BASE) :]

@@ -33,6 +33,9 @@ PLACE_RANK = {"country": 0, "province": 1, "city": 2, "site": 3, "region": 4, "t
               "crossing": 5, "village": 6}  # fmt: skip
 
 
+CLASS_OF = {"place": "Place", "actor": "Actor", "line": "SupplyLine"}
+
+
 @dataclass(frozen=True)
 class Alias:
     entity: str
@@ -64,6 +67,8 @@ class Gazetteer:
     population: dict[str, int] = field(default_factory=dict)
     part_of: dict[str, str] = field(default_factory=dict)
     words: dict[str, list[str]] = field(default_factory=dict)
+    # Named routes: key -> (endpoints, waypoints), in the order the reference gives them.
+    line_places: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # The reference triples of each entity (predicate IRI, object term), for the RDF stage.
     facts: dict[str, list[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode]]] = field(
         default_factory=dict
@@ -80,7 +85,7 @@ class Gazetteer:
     @cached_property
     def fuzzy_choices(self) -> dict[EntityKind, dict[str, str]]:
         """Folded name -> entity key, per kind, for fuzzy lookup of names in slots."""
-        out: dict[EntityKind, dict[str, str]] = {"place": {}, "actor": {}}
+        out: dict[EntityKind, dict[str, str]] = {"place": {}, "actor": {}, "line": {}}
         for key, aliases in self.aliases.items():
             for alias in aliases:
                 if not alias.demonym and len(key) >= 4:
@@ -112,15 +117,21 @@ class Gazetteer:
 
 
 def load_gazetteer(
-    places: Path | None = None, actors: Path | None = None, names: Path | None = None
+    places: Path | None = None,
+    actors: Path | None = None,
+    names: Path | None = None,
+    routes: Path | None = None,
 ) -> Gazetteer:
-    """Load the shipped reference data (or the given files) into a Gazetteer."""
+    """Load the shipped reference data (or the given files) into a Gazetteer: places, actors
+    and the named major routes ("the M5", "the Castello Road")."""
     places = places or ontology_file("places.ttl")
     actors = actors or ontology_file("actors.ttl")
+    routes = routes or ontology_file("routes.ttl")
     names = names or data_file("names.toml")
     gaz = Gazetteer(entities={}, aliases={})
-    for path, kind in ((places, "place"), (actors, "actor")):
-        _load_entities(gaz, path, kind)  # type: ignore[arg-type]
+    for path, kind in ((places, "place"), (actors, "actor"), (routes, "line")):
+        if kind != "line" or path.exists():
+            _load_entities(gaz, path, kind)  # type: ignore[arg-type]
     try:
         gaz.words = tomllib.loads(names.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -142,7 +153,7 @@ def _load_entities(gaz: Gazetteer, path: Path, kind: EntityKind) -> None:
         props.setdefault(key, {}).setdefault(p.value, []).append(o.value)
         gaz.facts.setdefault(key, []).append((p.value, o))
     for key, values in props.items():
-        if f"{SKG}{'Place' if kind == 'place' else 'Actor'}" not in values.get(RDF_TYPE, []):
+        if f"{SKG}{CLASS_OF[kind]}" not in values.get(RDF_TYPE, []):
             continue
         _add_entity(gaz, key, kind, values)
 
@@ -159,6 +170,10 @@ def _add_entity(gaz: Gazetteer, key: str, kind: EntityKind, values: dict[str, li
         gaz.coords[key] = (float(values[WGS_LAT][0]), float(values[WGS_LONG][0]))
     if values.get(f"{SKG}population"):
         gaz.population[key] = int(float(values[f"{SKG}population"][0]))
+    if kind == "line":
+        ends = [v[len(ID) :] for v in values.get(f"{SKG}connects", []) if v.startswith(ID)]
+        ways = [v[len(ID) :] for v in values.get(f"{SKG}passesThrough", []) if v.startswith(ID)]
+        gaz.line_places[key] = (tuple(ends), tuple(ways))
     if values.get(f"{SKG}partOf"):
         gaz.part_of[key] = values[f"{SKG}partOf"][0][len(ID) :]
     for name in (label, *alts):

@@ -14,7 +14,7 @@ from kg.extract.gazetteer import Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.extract.sentences import split_sentences
 from kg.extract.supply import find_lines
-from kg.model import Entity, Event, Mention, Report, ReportFacts, Sentence
+from kg.model import Entity, Event, Mention, Report, ReportFacts, Sentence, SupplyLine
 
 BROAD_PLACES = ("province", "country", "region")
 _PROVINCE_WORD = re.compile(r"^\s+(?:provinces?|governorates?)\b", re.I)
@@ -76,7 +76,7 @@ def _view(
         mentions=mentions,
         dates=dates,
         clauses=split_clauses(clean, lex),
-        lines=find_lines(clean, mentions, entities),
+        lines=_all_lines(clean, mentions, entities, gaz),
         place_types={m.key: entities[m.key].place_type for m in mentions if m.key in entities},
         air_actors=frozenset(),
         first_trigger=_first_trigger(clean, lex),
@@ -86,6 +86,40 @@ def _view(
 def _first_trigger(clean: str, lex: Lexicon) -> int:
     m = lex.trigger_regex.search(clean)
     return m.start() if m else len(clean)
+
+
+def _all_lines(
+    clean: str, mentions: list[Mention], entities: dict[str, Entity], gaz: Gazetteer
+) -> list[tuple[SupplyLine, int, int]]:
+    named = _named_lines(mentions, gaz)
+    return named + _unnamed(find_lines(clean, mentions, entities), named)
+
+
+def _named_lines(mentions: list[Mention], gaz: Gazetteer) -> list[tuple[SupplyLine, int, int]]:
+    """"the M5", "the Castello Road": a named route of the reference network."""
+    out = []
+    for m in mentions:
+        if m.kind == "line" and m.key in gaz.line_places:
+            ends, ways = gaz.line_places[m.key]
+            line = SupplyLine(m.key, gaz.entities[m.key].label, ends, ways, m.surface)
+            out.append((line, m.start, m.end))
+    return out
+
+
+def _unnamed(
+    found: list[tuple[SupplyLine, int, int]], named: list[tuple[SupplyLine, int, int]]
+) -> list[tuple[SupplyLine, int, int]]:
+    """Lines read from their endpoints; a segment of a named route stays ("the M5 between
+    Homs and Hama"), a mere restatement of the named route's ends does not."""
+    return [
+        f
+        for f in found
+        if not any(
+            (n[1] <= f[1] < n[2] or f[1] <= n[1] < f[2])
+            and set(f[0].endpoints) == set(n[0].endpoints)
+            for n in named
+        )
+    ]
 
 
 def _start(mention: Mention) -> int:
