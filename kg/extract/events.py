@@ -20,6 +20,7 @@ from kg.model import Certainty, DateSpan, Event, Mention, Sentence, SupplyLine
 
 # An event with no place is kept only for these classes: talks can be placeless, fighting not.
 UNPLACED_OK = ("Negotiation",)
+CIVILIANS = "actor/civilians"
 KIND_PRIORITY = {"verb": 1, "noun": 2, "adjective": 3, "platform": 4, "support": 5}
 OBJECT_PREPOSITIONS = {"against", "on", "by", "with", "near", "of", "targeting", "targeted",
                        "at", "to", "from", "and", "in", "between", "into", "toward", "towards"}  # fmt: skip
@@ -109,6 +110,7 @@ class SentenceView:
     place_types: dict[str, str | None]
     air_actors: frozenset[str] = frozenset()
     first_trigger: int = 0  # where the sentence's first trigger starts: dates before it cover all
+    line_hubs: dict[str, str] = field(default_factory=dict)  # named road -> the city it serves
 
     @property
     def clean(self) -> str:
@@ -236,6 +238,9 @@ def _events_for(
     for g_start, g_end in groups:
         target = _target(view, hit, a, (g_start, g_end), agent, event_class, so_far)
         places = _places(view, hit, a, (g_start, g_end), memory, antecedent)
+        if not places:  # "cut the Castello Road": the city the named road serves
+            line = _affects(view, memory, clause, event_class)
+            places = [(view.line_hubs[line], None)] if line in view.line_hubs else []
         span = _list_span(view, places)
         for place, certainty_hint in places or [(None, None)]:
             events.append(
@@ -478,6 +483,8 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     for mention in reversed(view.actors(a, hit.start if stop is None else stop)):
         if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end : hit.start]):
             continue
+        if mention.key == CIVILIANS:
+            continue  # civilians suffer events in this register; they do not wage them
         if APPOSED.search(text[a : mention.start]) or ALLY.search(text[a : mention.start]):
             continue  # "(PKK)", "including Hezbollah", "backed by Russian airstrikes"
         words = text[a : mention.start].split()
@@ -603,7 +610,7 @@ def _target(
     if anti:
         return anti[-1].key
     if event_class == "CivilianCasualties":
-        return "actor/civilians"
+        return CIVILIANS
     # "Russia targeted ISIS-held terrain with strikes in X": the object of the verb before
     held_before = [m for m in view.actors(a, hit.start) if m.role == "held" and m.key != agent]
     if held_before:

@@ -71,12 +71,14 @@ def _view(
     mentions = _promote_provinces(clean, mentions, gaz)
     dates = find_dates(clean, report.year, report.period, warnings)
     entities = {**gaz.entities, **minted}
+    lines = _all_lines(clean, mentions, entities, gaz)
     return SentenceView(
         sentence=sentence,
         mentions=mentions,
         dates=dates,
         clauses=split_clauses(clean, lex),
-        lines=_all_lines(clean, mentions, entities, gaz),
+        lines=lines,
+        line_hubs=_hubs(lines, gaz),
         place_types={m.key: entities[m.key].place_type for m in mentions if m.key in entities},
         air_actors=frozenset(),
         first_trigger=_first_trigger(clean, lex),
@@ -86,6 +88,16 @@ def _view(
 def _first_trigger(clean: str, lex: Lexicon) -> int:
     m = lex.trigger_regex.search(clean)
     return m.start() if m else len(clean)
+
+
+def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str, str]:
+    """A named road with exactly one city at its ends serves that city."""
+    hubs = {}
+    for line, _, _ in lines:
+        cities = [e for e in line.endpoints if gaz.entities.get(e) and gaz.entities[e].place_type == "city"]
+        if line.key in gaz.line_places and len(cities) == 1:
+            hubs[line.key] = cities[0]
+    return hubs
 
 
 def _all_lines(
