@@ -453,6 +453,11 @@ def _agent(
         return subject
     if ACTOR_ANAPHOR.search(text[a : hit.start]):
         return _last_actor(memory, so_far)  # "The militants detonated nine SVBIEDs"
+    head_unsure = antecedent is None or antecedent.agent is None or antecedent.type == "Siege"
+    if a > 0 and head_unsure and PARTICIPLE_CLAUSE.match(text[a : hit.end]):
+        main_subject = _subject(view, hit, 0, stop=a)
+        if main_subject:
+            return main_subject  # ", severing the GLOC": who the main clause says acted
     if antecedent is not None and _definite_subject(text, a, hit):
         return antecedent.agent
     if a > 0 and (  # "..., and subsequently attacked X", "after seizing X": the sentence's subject
@@ -538,6 +543,7 @@ ENABLED = re.compile(
 )
 CONSEQUENCE = re.compile(r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I)
 RELATIVE = re.compile(r"^[\s,]*(?:which|that|where)\b", re.I)
+DURATION = re.compile(r"\b(?:days|weeks|months|years|a week|a month|a year)\s+of\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
 BROKEN_SIEGE = re.compile(
     r"\b(?:broke|break|breaks|breaking|broken|lifted|lift|lifts|lifting|ended|ending|end|"
@@ -860,14 +866,16 @@ def _dates(
     chosen = (in_group or in_clause or fronted or [None])[0]
     if chosen is not None:
         return chosen.start, chosen.end
+    main = [d for d in view.dates if d.begin < a]
+    if a > 0 and main and PARTICIPLE_CLAUSE.match(view.clean[a : hit.end]):
+        return main[0].start, main[0].end  # ", severing the GLOC": when the main clause did it
     if antecedent is not None and _definite_subject(view.clean, a, hit):
         return antecedent.start, None
     same_day = SAME_DAY.search(view.clean, a, b)
     if same_day and memory.events and memory.events[-1].start:
         shift = timedelta(days=0 if same_day.group(1).lower() == "same" else 1)
         return memory.events[-1].start + shift, None
-    if a > 0 and SUBORDINATE.match(view.clean[a:b]):
-        main = [d for d in view.dates if d.begin < a]
+    if a > 0 and SUBORDINATE.match(view.clean[a:b]) and not DURATION.search(view.clean[a:b]):
         if main:  # "captured X on October 12 after warplanes struck it": the main clause's date
             return main[0].start, main[0].end
     return None, None
