@@ -863,7 +863,14 @@ def _dates(
     in_group = [d for d in view.dates if group[0] <= d.begin < group[1]]
     in_clause = [d for d in view.dates if a <= d.begin < b]
     fronted = [d for d in view.dates if d.begin < view.first_trigger]
-    chosen = (in_group or in_clause or fronted or [None])[0]
+    adjunct = [  # "ISIS attacked Siniya, using four VBIEDs on November 5"
+        d
+        for s0, b0 in view.clauses
+        if s0 >= b and PARTICIPLE_CLAUSE.match(view.clean[s0:b0])
+        for d in view.dates
+        if s0 <= d.begin < b0
+    ]
+    chosen = (in_group or in_clause or fronted or adjunct or [None])[0]
     if chosen is not None:
         return chosen.start, chosen.end
     main = [d for d in view.dates if d.begin < a]
