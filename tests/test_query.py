@@ -566,3 +566,28 @@ def test_kg_query_on_an_oxigraph_store(oxigraph_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["results"]["bindings"]
     assert [(r["week"]["value"], r["airstrikes"]["value"]) for r in rows][3] == ("2015-W45", "2")
+
+
+@pytest.fixture(scope="module")
+def built_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    result = CliRunner().invoke(app, ["build", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out / "graph.ttl"
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_real_build_answers_alike_in_memory_and_oxigraph(
+    built_graph: Path, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> None:
+    folder = built_graph.parent / "oxigraph"
+    if not folder.exists():
+        first = write_build_to_store(built_graph, f"oxigraph:{folder}")
+        again = write_build_to_store(built_graph, f"oxigraph:{folder}")
+        assert first.store_triples == again.store_triples
+    params = {"entity": "Aleppo"} if name == "entity-evidence" else {}
+    with open_store("memory", built_graph) as memory, open_store(f"oxigraph:{folder}") as ox:
+        expected = run_query(resolve_query(name), memory, params=params)
+        got = run_query(resolve_query(name), ox, params=params)
+    assert (got.variables, got.rows) == (expected.variables, expected.rows)
+    assert expected.rows, f"{name} found nothing in the sample build"

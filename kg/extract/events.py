@@ -81,7 +81,7 @@ DEFINITE_PLACE = re.compile(
 SITE_NOUNS = ("base", "airbase", "air base", "airport", "airfield", "dam")
 MODIFIER_PLACE = re.compile(r"^\s+(?:suburbs?|districts?|neighbou?rhoods?|outskirts|countryside)\s+of\b", re.I)
 CLAUSE_SUBJECT = re.compile(
-    r"^[\s,:]*(?:(?:Key Takeaway|Meanwhile|However|Separately|Elsewhere|Nevertheless|Still|"
+    r"^[\s,:;]*(?:(?:Key Takeaway|Meanwhile|However|Separately|Elsewhere|Nevertheless|Still|"
     r"Instead|Further east|Further west|Further north|Further south)[:,]?\s+)?"
     r"(?:the|these|those|this|that|such)\s+(?:[\w-]+\s+){0,2}$",
     re.I,
@@ -164,8 +164,15 @@ def _clause_triggers(view: SentenceView, lex: Lexicon, a: int, b: int) -> list[T
             continue
         if kind == "support" and kept and kept[-1].trigger.kind == "support":
             continue
+        if kind == "verb" and kept and _reduced_relative(kept[-1], hit, text):
+            continue  # "the truce agreed in September" is the truce
         kept.append(hit)
     return kept
+
+
+def _reduced_relative(prev: TriggerHit, hit: TriggerHit, text: str) -> bool:
+    same = prev.trigger.event_class == hit.trigger.event_class and prev.trigger.kind == "noun"
+    return same and re.fullmatch(r"\s+(?:\w+\s+)?", text[prev.end : hit.start]) is not None
 
 
 def _better(new: TriggerHit, cur: TriggerHit, text: str) -> bool:
@@ -281,6 +288,8 @@ def _irrealis(text: str, a: int, hit: TriggerHit, lex: Lexicon) -> bool:
     before = text[max(a, hit.start - 40) : hit.start]
     if lex.regex("modality", "irrealis").search(before):
         return True
+    if hit.trigger.kind != "adjective" and MODAL.search(text[max(a, hit.start - 100) : hit.start]):
+        return True  # "will likely apply the same model of siege and forced evacuation"
     if ENABLED.search(text[a : hit.start]):
         return False  # "enabled pro-regime forces to seize": it happened
     m = re.search(r"(\w+)\s+to\s+(?:\w+\s+)?$", text[a : hit.start])
@@ -339,6 +348,10 @@ def _plausible(
         return False  # "footage of abandoned regime armor": a participle used as an adjective
     if hit.trigger.kind == "noun" and INSTRUMENT.search(before):
         return False  # "counterattacked near al-Nasr with suicide bombers"
+    if hit.text.lower() == "left":
+        first = view.places(window[0], window[1])
+        if not first or not re.fullmatch(r"\s*(?:the\s+)?", text[window[0] : first[0].start]):
+            return False  # "left ISIS fighters in Shirqat isolated" is no withdrawal
     if event_class == "Seizure" and re.match(r"\s+(effect|place|part|hold|note|aim)\b", after):
         return False  # "took effect", "took place"
     if event_class == "CivilianCasualties" and hit.trigger.kind == "verb":
@@ -376,6 +389,8 @@ def _is_anaphoric(
     """ "the strikes killed ...", "These gains blocked ...": a noun naming an earlier event."""
     if hit.trigger.kind != "noun":
         return False
+    if SPOKEN_OF.search(text[a : hit.start]):
+        return True  # "Davutoglu confirmed the strikes": a statement about strikes told before
     if CLAUSE_SUBJECT.match(text[a : hit.start]):
         return True  # "These gains blocked ...", "The fall of Palmyra reopens ...": said before
     if APPOSITIVE.search(text[a : hit.start]) and any(
@@ -438,6 +453,10 @@ def _agent(
         by = _actor_after(view, r"\b(?:by|to)\s+(?:the\s+)?$", window)
         if by or hit.trigger.agent_after:
             return by
+    if hit.trigger.kind == "noun":
+        by = _actor_after(view, r"\b(?:by|attributed\s+\w+\s+to|attributed\s+it\s+to)\s+(?:the\s+)?$", (window[0], min(window[1], window[0] + 40)))
+        if by:
+            return by  # "an advance by ISIS", "attributed the strike to Russian warplanes"
     if hit.text.lower().endswith(" of") and event_class in ("Deployment", "Withdrawal"):
         arriving = view.actors(*window)  # "the arrival of IRGC fighters"
         if arriving:
@@ -510,6 +529,11 @@ ACTOR_ANAPHOR = re.compile(
     r"attackers|assailants|gunmen|bombers?|organization|extremists|fighters)\s+(?:\w+ly\s+)?$",
     re.I,
 )
+MODAL = re.compile(
+    r"\b(?:will|would|could|might|plans? to|aims? to|intends? to|seeks? to|expected to|"
+    r"likely to)\s+(?:\w+ly\s+)?(?!have\b|been\b)\w+\b(?:(?![.;]).)*$",
+    re.I,
+)
 SUBJECTLESS = re.compile(
     r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?(?:(?:a|an|the)\s+(?:second|third|"
     r"another|other|further)\s+\w+\s+)?$",
@@ -529,6 +553,12 @@ EVENT_NP_BEFORE = re.compile(
 BACKGROUNDED = re.compile(
     r"\b(?:fled|flee|flees|fleeing|escaped|escaping|displaced by|repelled|repel|repelling|"
     r"repulsed|thwarted|foiled|survived)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+SPOKEN_OF = re.compile(
+    r"\b(?:confirmed|denied|condemned|acknowledged|criticized|criticised|welcomed|blamed|"
+    r"attributed|investigated|praised|justified|defended)\s+(?:the|these|those|this|that)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
     re.I,
 )
 APPOSITIVE = re.compile(r"(?:,|-)\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
