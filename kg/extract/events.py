@@ -36,7 +36,8 @@ ROUTE_WORDS = re.compile(
 HEDGE_IN_LIST = re.compile(r"\b(reportedly|allegedly|possibly|likely|probably)\b", re.I)
 LIST_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:and|or|as well as))\s*(?:(?:reportedly|allegedly|possibly|likely|"
-    r"probably|also)\s+)?(?:(?:in|at|near|on|around)\s+)?(?:the\s+)?(?:(?:nearby|neighbou?ring|"
+    r"probably|also)\s+)?(?:(?:in|at|near|on|around)\s+)?(?:the\s+)?(?:(?:north|south|east|west|"
+    r"northeast|northwest|southeast|southwest)(?:ern)?\s+|central\s+|rural\s+)?(?:(?:nearby|neighbou?ring|"
     r"adjacent|nearby|surrounding|strategic|key)\s+)?(?:(?:towns?|villages?|cities|city|"
     r"provinces?|areas?|neighbou?rhoods?|districts?)\s+of\s+)?$",
     re.I,
@@ -555,6 +556,11 @@ BACKGROUNDED = re.compile(
     r"repulsed|thwarted|foiled|survived)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
+INCLUDING = re.compile(
+    r"^[\s,]*(?:including|to include|such as|notably|especially|particularly)\s+(?:\w+\s+){0,2}?"
+    r"(?:in\s+)?(?:the\s+)?",
+    re.I,
+)
 SPOKEN_OF = re.compile(
     r"\b(?:confirmed|denied|condemned|acknowledged|criticized|criticised|welcomed|blamed|"
     r"attributed|investigated|praised|justified|defended)\s+(?:the|these|those|this|that)\s+"
@@ -699,6 +705,10 @@ def _places(
     local_before = [p for p in view.places(a, hit.start) if view.place_types.get(p.key) != "country"]
     if after and view.place_types.get(after[0].key) == "country" and local_before:
         after = []  # "talks in Vienna ... on a transition in Syria": the country is the topic
+    if after and view.place_types.get(after[0].key) == "country":
+        narrower = INCLUDING.match(text[after[0].end : window[1]])
+        if narrower and len(after) > 1:  # "throughout Syria to include areas in Homs and Raqqa"
+            after = after[1:]
     if after:
         first = after[0]
         if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):

@@ -169,11 +169,11 @@ def _merge_unlocated(events: list[Event]) -> list[Event]:
     """An event with no place that repeats a located one of the report adds nothing, nor
     does an undated one that repeats a dated one (same type, agent and place)."""
     located = {(e.type, e.agent) for e in events if e.location}
-    dated = {(e.type, e.agent, e.location) for e in events if e.start and e.location}
+    dated = {(e.type, e.agent, e.target, e.location) for e in events if e.start and e.location}
     kept: list[Event] = []
     seen: set[tuple] = set()
     for e in events:
-        key = (e.type, e.agent, e.location)
+        key = (e.type, e.agent, e.target, e.location)
         if not e.location and (e.type, e.agent) in located:
             continue
         if e.location and not e.start and (key in dated or key in seen):
