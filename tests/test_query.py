@@ -577,9 +577,7 @@ def built_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", BUNDLED)
-def test_real_build_answers_alike_in_memory_and_oxigraph(
-    built_graph: Path, tmp_path_factory: pytest.TempPathFactory, name: str
-) -> None:
+def test_real_build_answers_alike_in_memory_and_oxigraph(built_graph: Path, name: str) -> None:
     folder = built_graph.parent / "oxigraph"
     if not folder.exists():
         first = write_build_to_store(built_graph, f"oxigraph:{folder}")

@@ -59,7 +59,7 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
         alias = _choose_alias(
             aliases, surface, clean[: tokens[first].start], clean[tokens[last].end :][:3]
         )
-        if alias is not None and _demonym_ok(alias, tokens, last, gaz):
+        if alias is not None and _demonym_ok(alias, clean, tokens[last].end, gaz):
             found.append((first, last, alias))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     mentions: list[Mention] = []
@@ -150,12 +150,17 @@ def _choose_alias(
     return accepted[0]
 
 
-def _demonym_ok(alias: Alias, tokens: list[Token], last: int, gaz: Gazetteer) -> bool:
+def _demonym_ok(alias: Alias, clean: str, end: int, gaz: Gazetteer) -> bool:
+    """A demonym names its actor only before a force noun: "Turkish F-16s", "Russian
+    airstrikes", "Iranian proxy forces" (up to three words apart)."""
     if not alias.demonym:
         return True
-    force_nouns = set(gaz.word_list("force_nouns"))
-    following = [t.text.lower() for t in tokens[last + 1 : last + 5]]
-    return any(word in force_nouns for word in following)
+    following = re.findall(r"[\w'-]+", clean[end : end + 60])[:4]
+    force_nouns = {n.lower() for n in gaz.word_list("force_nouns")}
+    return any(w.lower() in force_nouns or AIRCRAFT_MODEL.fullmatch(w) for w in following)
+
+
+AIRCRAFT_MODEL = re.compile(r"(?:F|Su|MiG|Tu|Mi|Ka|B|A|AH|UH)-\d+\w*")
 
 
 def _is_not_name(tokens: list[Token], first: int, last: int, clean: str, gaz: Gazetteer) -> bool:

@@ -493,6 +493,17 @@ def _agent(
     return None
 
 
+def _is_source(text: str, mention: Mention, hit: TriggerHit) -> bool:
+    """"MSF reported that airstrikes hit ..." names a source; "ISIS claimed a suicide bombing",
+    "Iraqi forces claimed to have recaptured X", "X claimed that they had taken Y" name the
+    actor itself."""
+    m = REPORTING_VERB.match(text[mention.end : hit.start])
+    if not m:
+        return False
+    rest = text[mention.end + m.end() : hit.start]
+    return not OWN_CLAIM.match(rest)
+
+
 def _last_actor(memory: Discourse, so_far: list[Event]) -> str | None:
     """The actor a report last told of acting (not civilians)."""
     for event in reversed([*memory.events, *so_far]):
@@ -506,7 +517,7 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     source of a report ("MSF reported that ...")."""
     text = view.clean
     for mention in reversed(view.actors(a, hit.start if stop is None else stop)):
-        if mention.role in ("held", "anti") or REPORTING_VERB.match(text[mention.end : hit.start]):
+        if mention.role in ("held", "anti") or _is_source(text, mention, hit):
             continue
         if mention.key == CIVILIANS:
             continue  # civilians suffer events in this register; they do not wage them
@@ -519,7 +530,10 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
             return _head_of_coordination(view, mention, a).key
         prev = words[-1].lower().strip(",") if words else ""
         prev2 = words[-2].lower() if len(words) > 1 else ""
-        if prev in OBJECT_PREPOSITIONS or (prev == "the" and prev2 in OBJECT_PREPOSITIONS):
+        member_of = MEMBER_OF.search(text[a : mention.start])  # "An advance party of the SAA"
+        if not member_of and (
+            prev in OBJECT_PREPOSITIONS or (prev == "the" and prev2 in OBJECT_PREPOSITIONS)
+        ):
             continue
         return _head_of_coordination(view, mention, a).key
     return None
@@ -533,6 +547,17 @@ ACTOR_ANAPHOR = re.compile(
 MODAL = re.compile(
     r"\b(?:will|would|could|might|plans? to|aims? to|intends? to|seeks? to|expected to|"
     r"likely to)\s+(?:\w+ly\s+)?(?!have\b|been\b)\w+\b(?:(?![.;]).)*$",
+    re.I,
+)
+OWN_CLAIM = re.compile(
+    r"^\s+(?:\w+\s+){0,3}?(?:to\b|responsibility\b|credit\b|an?\s|the\s+\w+\s*$|"
+    r"that\s+(?:they|it|its|their)\b)",
+    re.I,
+)
+MEMBER_OF = re.compile(
+    r"\b(?:party|parties|units?|elements?|columns?|fighters|forces|members|detachments?|"
+    r"battalions?|brigades?|contingents?|ministers|officials|leaders|representatives|delegations?|"
+    r"commanders?|troops|soldiers|militants|militiamen|formations?)\s+of\s+(?:the\s+)?$",
     re.I,
 )
 SUBJECTLESS = re.compile(
