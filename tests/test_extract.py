@@ -177,8 +177,7 @@ def test_unknown_villages_in_a_list_become_places():
 def test_broken_siege_keeps_the_besieger_and_no_date():
     f = facts_of("Syrian regime forces broke the ISIS siege of Kuweires Airbase on November 10.")
     siege = next(e for e in f.events if e.type == "Siege")
-    assert (siege.agent, siege.target, siege.start) == (
-        "actor/isis", "actor/syrian-regime", None)
+    assert (siege.agent, siege.target, siege.start) == ("actor/isis", "actor/syrian-regime", None)
 
 
 def test_source_of_a_report_is_not_the_agent():

@@ -69,7 +69,11 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
             continue
         if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
             continue
-        if alias.text.islower() and mentions and not clean[mentions[-1].end : tokens[first].start].strip():
+        if (
+            alias.text.islower()
+            and mentions
+            and not clean[mentions[-1].end : tokens[first].start].strip()
+        ):
             continue  # "the Jaysh al-Fatah coalition": the head noun of the name before it
         taken_until = last
         if first > 0 and not tokens[first - 1].key:
@@ -135,9 +139,7 @@ _LOCATIVE_BEFORE = re.compile(
 )
 
 
-def _choose_alias(
-    aliases: list[Alias], surface: str, before: str, after: str = ""
-) -> Alias | None:
+def _choose_alias(aliases: list[Alias], surface: str, before: str, after: str = "") -> Alias | None:
     """Turkey the state acts; Turkey the country is where things happen: "into Turkey"."""
     accepted = [a for a in aliases if a.accepts(surface)]
     if not accepted:
@@ -212,7 +214,7 @@ def slot_mentions(
 
 
 def _coordinated_with_places(clean: str, taken: list[Mention]):
-    """"from Rutba and Kubaisa": a name coordinated with a known place is a place too."""
+    """ "from Rutba and Kubaisa": a name coordinated with a known place is a place too."""
     for mention in taken:
         if mention.kind != "place":
             continue

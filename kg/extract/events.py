@@ -80,7 +80,9 @@ DEFINITE_PLACE = re.compile(
     r"\bthe (town|city|village|base|airbase|air base|airport|airfield|dam|area)\b(?!\s+of\b)", re.I
 )
 SITE_NOUNS = ("base", "airbase", "air base", "airport", "airfield", "dam")
-MODIFIER_PLACE = re.compile(r"^\s+(?:suburbs?|districts?|neighbou?rhoods?|outskirts|countryside)\s+of\b", re.I)
+MODIFIER_PLACE = re.compile(
+    r"^\s+(?:suburbs?|districts?|neighbou?rhoods?|outskirts|countryside)\s+of\b", re.I
+)
 CLAUSE_SUBJECT = re.compile(
     r"^[\s,:;]*(?:(?:Key Takeaway|Meanwhile|However|Separately|Elsewhere|Nevertheless|Still|"
     r"Instead|Further east|Further west|Further north|Further south)[:,]?\s+)?"
@@ -258,9 +260,7 @@ def _events_for(
     return events
 
 
-def _plausible_hits(
-    view: SentenceView, a: int, b: int, hits: list[TriggerHit]
-) -> list[TriggerHit]:
+def _plausible_hits(view: SentenceView, a: int, b: int, hits: list[TriggerHit]) -> list[TriggerHit]:
     """Drop triggers that fail their own checks ("killed Zahran Alloush" names no
     casualties), so they do not cut the window of the trigger before them."""
     kept = []
@@ -455,7 +455,11 @@ def _agent(
         if by or hit.trigger.agent_after:
             return by
     if hit.trigger.kind == "noun":
-        by = _actor_after(view, r"\b(?:by|attributed\s+\w+\s+to|attributed\s+it\s+to)\s+(?:the\s+)?$", (window[0], min(window[1], window[0] + 40)))
+        by = _actor_after(
+            view,
+            r"\b(?:by|attributed\s+\w+\s+to|attributed\s+it\s+to)\s+(?:the\s+)?$",
+            (window[0], min(window[1], window[0] + 40)),
+        )
         if by:
             return by  # "an advance by ISIS", "attributed the strike to Russian warplanes"
     if hit.text.lower().endswith(" of") and event_class in ("Deployment", "Withdrawal"):
@@ -480,8 +484,11 @@ def _agent(
             return main_subject  # ", severing the GLOC": who the main clause says acted
     if antecedent is not None and _definite_subject(text, a, hit):
         return antecedent.agent
-    if a > 0 and (  # "..., and subsequently attacked X", "after seizing X": the sentence's subject
-        SUBJECTLESS.match(text[a : hit.start]) or PARTICIPLE_CLAUSE.match(text[a : hit.end])
+    if (
+        a > 0
+        and (  # "..., and subsequently attacked X", "after seizing X": the sentence's subject
+            SUBJECTLESS.match(text[a : hit.start]) or PARTICIPLE_CLAUSE.match(text[a : hit.end])
+        )
     ):
         sentence_agents = [e.agent for e in so_far if e.sentence is view.sentence and e.agent]
         shared = sentence_agents[0] if sentence_agents else _subject(view, hit, 0, stop=a)
@@ -494,7 +501,7 @@ def _agent(
 
 
 def _is_source(text: str, mention: Mention, hit: TriggerHit) -> bool:
-    """"MSF reported that airstrikes hit ..." names a source; "ISIS claimed a suicide bombing",
+    """ "MSF reported that airstrikes hit ..." names a source; "ISIS claimed a suicide bombing",
     "Iraqi forces claimed to have recaptured X", "X claimed that they had taken Y" name the
     actor itself."""
     m = REPORTING_VERB.match(text[mention.end : hit.start])
@@ -602,7 +609,9 @@ ENABLED = re.compile(
     r"(?:[\w'-]+\s+){0,5}to\s+(?:\w+\s+)?$",
     re.I,
 )
-CONSEQUENCE = re.compile(r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I)
+CONSEQUENCE = re.compile(
+    r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I
+)
 RELATIVE = re.compile(r"^[\s,]*(?:which|that|where)\b", re.I)
 DURATION = re.compile(r"\b(?:days|weeks|months|years|a week|a month|a year)\s+of\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
@@ -629,11 +638,13 @@ ALLY = re.compile(
 
 
 def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Mention:
-    """"Joint ISF and PMF units": the first of coordinated actors leads."""
+    """ "Joint ISF and PMF units": the first of coordinated actors leads."""
     actors = view.actors(a, mention.start)
     head = mention
     for prev in reversed(actors):
-        if prev.role in ("held", "anti") or not COORDINATION.match(view.clean[prev.end : head.start]):
+        if prev.role in ("held", "anti") or not COORDINATION.match(
+            view.clean[prev.end : head.start]
+        ):
             break
         head = prev
     return head
@@ -727,7 +738,9 @@ def _places(
         referent = earlier[-1] if earlier else None
         if referent:
             return [(referent, None)]
-    local_before = [p for p in view.places(a, hit.start) if view.place_types.get(p.key) != "country"]
+    local_before = [
+        p for p in view.places(a, hit.start) if view.place_types.get(p.key) != "country"
+    ]
     if after and view.place_types.get(after[0].key) == "country" and local_before:
         after = []  # "talks in Vienna ... on a transition in Syria": the country is the topic
     if after and view.place_types.get(after[0].key) == "country":
@@ -778,7 +791,7 @@ def _neighbouring_places(
 def _participle_head(
     text: str, a: int, hit: TriggerHit, view: SentenceView, so_far: list[Event]
 ) -> Event | None:
-    """", killing at least 15 people": the clause adds to the sentence's main event (its
+    """ ", killing at least 15 people": the clause adds to the sentence's main event (its
     first), not to an event named inside another adjunct."""
     if a == 0 or not PARTICIPLE_CLAUSE.match(text[a : hit.end]):
         return None
@@ -947,9 +960,9 @@ def _dates(
     if same_day and memory.events and memory.events[-1].start:
         shift = timedelta(days=0 if same_day.group(1).lower() == "same" else 1)
         return memory.events[-1].start + shift, None
-    if a > 0 and SUBORDINATE.match(view.clean[a:b]) and not DURATION.search(view.clean[a:b]):
-        if main:  # "captured X on October 12 after warplanes struck it": the main clause's date
-            return main[0].start, main[0].end
+    subordinate = SUBORDINATE.match(view.clean[a:b]) and not DURATION.search(view.clean[a:b])
+    if a > 0 and subordinate and main:
+        return main[0].start, main[0].end  # "captured X on October 12 after warplanes struck it"
     return None, None
 
 

@@ -94,7 +94,11 @@ def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str,
     """A named road with exactly one city at its ends serves that city."""
     hubs = {}
     for line, _, _ in lines:
-        cities = [e for e in line.endpoints if gaz.entities.get(e) and gaz.entities[e].place_type == "city"]
+        cities = [
+            e
+            for e in line.endpoints
+            if gaz.entities.get(e) and gaz.entities[e].place_type == "city"
+        ]
         if line.key in gaz.line_places and len(cities) == 1:
             hubs[line.key] = cities[0]
     return hubs
@@ -108,7 +112,7 @@ def _all_lines(
 
 
 def _named_lines(mentions: list[Mention], gaz: Gazetteer) -> list[tuple[SupplyLine, int, int]]:
-    """"the M5", "the Castello Road": a named route of the reference network."""
+    """ "the M5", "the Castello Road": a named route of the reference network."""
     out = []
     for m in mentions:
         if m.kind == "line" and m.key in gaz.line_places:
