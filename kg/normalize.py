@@ -9,6 +9,7 @@ Two layers:
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TYPO = str.maketrans(
     {
@@ -39,11 +40,13 @@ _SPELLING_FOLDS = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", clean_typography(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_token(token: str) -> str:
     """Fold one lower-case ASCII word to its matching key."""
     t = token

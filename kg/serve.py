@@ -152,6 +152,9 @@ def _answer(store: Any, query: str, formats: tuple[str, str], max_rows: int) -> 
         return ("bad", str(exc))
     except KGError as exc:
         return ("failed", str(exc))
+    except Exception as exc:  # a bug must not kill the worker and drop the request unanswered
+        log.exception("query failed")
+        return ("failed", f"internal error: {type(exc).__name__}: {exc}")
 
 
 class _Worker:
@@ -665,6 +668,8 @@ def serve(
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
         bound_port = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
+        if host not in LOOPBACK:
+            (echo or _say)(f"warning: listening on {host}: anyone who can reach it can query")
         (echo or _say)(
             f"Serving SPARQL at http://{shown}:{bound_port}/sparql "
             f"(loaded in {time.monotonic() - started:.1f} s; page at /, form at /query-form). "

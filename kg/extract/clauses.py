@@ -10,12 +10,9 @@ from kg.extract.lexicon import Lexicon
 
 def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
     """Character ranges of the clauses of a sentence, in order, covering all of it."""
-    boundaries = sorted(lex.words("clauses", "boundaries"), key=len, reverse=True)
     not_after = set(lex.words("clauses", "not_after"))
-    pattern = "|".join(re.escape(b) for b in boundaries)
     cuts = [0]
-    pattern = rf"{pattern}|,\s+(?!including\b|according\b|during\b|notably\b)(?:\w+ly\s+)?\w+ing\b"
-    for m in re.finditer(pattern, clean, re.IGNORECASE):
+    for m in _boundary_pattern(lex).finditer(clean):
         before = clean[: m.start()].split()
         if before and before[-1].lower().strip(",") in not_after:
             continue
@@ -38,6 +35,18 @@ def _closes_list(clean: str, at: int, boundary: str) -> bool:
     return boundary.strip().lower() == ", and" and bool(
         _LIST_BEFORE.search(clean[max(0, at - 80) : at])
     )
+
+
+def _boundary_pattern(lex: Lexicon) -> re.Pattern[str]:
+    """The clause boundaries of the lexicon, and ", <participle>", as one pattern."""
+
+    def build() -> re.Pattern[str]:
+        boundaries = sorted(lex.words("clauses", "boundaries"), key=len, reverse=True)
+        words = "|".join(re.escape(b) for b in boundaries)
+        participle = r",\s+(?!including\b|according\b|during\b|notably\b)(?:\w+ly\s+)?\w+ing\b"
+        return re.compile(f"{words}|{participle}", re.I)
+
+    return lex.cached("clause-boundaries", build)
 
 
 def _inside_between(clean: str, at: int) -> bool:

@@ -158,7 +158,9 @@ def _demonym_ok(alias: Alias, clean: str, end: int, gaz: Gazetteer) -> bool:
     if not alias.demonym:
         return True
     following = re.findall(r"[\w'-]+", clean[end : end + 60])[:4]
-    force_nouns = {n.lower() for n in gaz.word_list("force_nouns")}
+    force_nouns = gaz.compiled(
+        "force_nouns", lambda: {n.lower() for n in gaz.word_list("force_nouns")}
+    )
     return any(w.lower() in force_nouns or AIRCRAFT_MODEL.fullmatch(w) for w in following)
 
 
@@ -167,7 +169,7 @@ AIRCRAFT_MODEL = re.compile(r"(?:F|Su|MiG|Tu|Mi|Ka|B|A|AH|UH)-\d+\w*")
 
 def _is_not_name(tokens: list[Token], first: int, last: int, clean: str, gaz: Gazetteer) -> bool:
     surface = clean[tokens[first].start : tokens[last].end]
-    return surface in set(gaz.word_list("not_names"))
+    return surface in gaz.compiled("not_names", lambda: set(gaz.word_list("not_names")))
 
 
 def _role(clean: str, start: int, end: int) -> str:
@@ -224,6 +226,24 @@ def _coordinated_with_places(clean: str, taken: list[Mention]):
 
 
 def _slot_candidates(clean: str, gaz: Gazetteer):
+    site_suffix = gaz.compiled("site_suffix", lambda: _site_suffix_pattern(gaz))
+    for kind, pattern, strong, wants_suffix in gaz.compiled("slots", lambda: _slot_patterns(gaz)):
+        for m in pattern.finditer(clean):
+            suffix = ""
+            if wants_suffix:
+                sm = site_suffix.match(clean, m.end(1))
+                suffix = sm.group(1) if sm else ""
+            for start, end in _list_items(clean, m.start(1), m.end(1)):
+                yield kind, start, end, strong, suffix
+
+
+def _site_suffix_pattern(gaz: Gazetteer) -> re.Pattern[str]:
+    sites = "|".join(sorted(map(re.escape, gaz.word_list("site_suffixes")), key=len, reverse=True))
+    return re.compile(rf"\s*({sites})")
+
+
+def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bool, int]]:
+    """The slot patterns of names.toml, compiled once per gazetteer."""
     words = gaz.word_list
     slot = "|".join(sorted(map(re.escape, words("place_slot_nouns")), key=len, reverse=True))
     direction = "|".join(words("directions"))
@@ -243,14 +263,7 @@ def _slot_candidates(clean: str, gaz: Gazetteer):
         ("actor", rf"\b(?:{titles}) ({_PERSON})\b", True, 0),
         ("actor", rf"\b({_NAME}) \((?=[A-Z]{{2,6}}\))", True, 0),
     ]
-    for kind, pattern, strong, wants_suffix in patterns:
-        for m in re.finditer(pattern, clean):
-            suffix = ""
-            if wants_suffix:
-                sm = re.match(rf"\s*({sites})", clean[m.end(1) :])
-                suffix = sm.group(1) if sm else ""
-            for start, end in _list_items(clean, m.start(1), m.end(1)):
-                yield kind, start, end, strong, suffix
+    return [(kind, re.compile(p), strong, suffix) for kind, p, strong, suffix in patterns]
 
 
 # Two to four capitalised words, with name particles: "Ahmet Davutoglu", "Staffan de Mistura".
@@ -273,7 +286,9 @@ def _list_items(clean: str, start: int, end: int) -> list[tuple[int, int]]:
 def _is_adjective(name: str, gaz: Gazetteer) -> bool:
     """ "Syrian Civil War", "Shi'a villages": a name led by a demonym is no place name."""
     first = name.split()[0].split("-")[0]
-    demonyms = {a.text for aliases in gaz.aliases.values() for a in aliases if a.demonym}
+    demonyms = gaz.compiled(
+        "demonyms", lambda: {a.text for bucket in gaz.aliases.values() for a in bucket if a.demonym}
+    )
     return (
         first in demonyms
         or first in gaz.word_list("adjectives")
@@ -294,6 +309,13 @@ def _fuzzy(name: str, kind: EntityKind, gaz: Gazetteer) -> str | None:
         return choices[key]
     if len(key) < 4:
         return None
+    memo = gaz.compiled(f"fuzzy-{kind}", dict)
+    if key not in memo:
+        memo[key] = _closest(key, choices)
+    return memo[key]
+
+
+def _closest(key: str, choices: dict[str, str]) -> str | None:
     hit = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if hit is None or hit[0][:1] != key[:1]:
         return None

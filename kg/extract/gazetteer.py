@@ -7,7 +7,8 @@ their ``name_keys`` and a sentence is scanned once as a stream of folded word ke
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,7 @@ PLACE_RANK = {"country": 0, "province": 1, "city": 2, "site": 3, "region": 4, "t
               "crossing": 5, "village": 6}  # fmt: skip
 
 
+T = TypeVar("T")
 CLASS_OF = {"place": "Place", "actor": "Actor", "line": "SupplyLine"}
 
 
@@ -69,6 +71,7 @@ class Gazetteer:
     words: dict[str, list[str]] = field(default_factory=dict)
     # Named routes: key -> (endpoints, waypoints), in the order the reference gives them.
     line_places: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     # The reference triples of each entity (predicate IRI, object term), for the RDF stage.
     facts: dict[str, list[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode]]] = field(
         default_factory=dict
@@ -114,6 +117,12 @@ class Gazetteer:
 
     def word_list(self, name: str) -> list[str]:
         return self.words.get(name, [])
+
+    def compiled(self, name: str, build: Callable[[], T]) -> T:
+        """Something derived from the word lists (a regex, a set), built once and kept."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
 
 def load_gazetteer(
@@ -206,3 +215,5 @@ def add_entities(gaz: Gazetteer, entities: Iterable[Entity]) -> None:
             _index(gaz, Alias(entity.key, entity.kind, entity.label))
     gaz.__dict__.pop("automaton", None)
     gaz.__dict__.pop("fuzzy_choices", None)
+    for name in ("demonyms", "fuzzy-place", "fuzzy-actor", "fuzzy-line"):
+        gaz._derived.pop(name, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +44,7 @@ def phrase_pattern(phrases: list[str]) -> str:
 class Lexicon:
     data: dict
     _compiled: dict[tuple[str, str], re.Pattern[str]] = field(default_factory=dict)
+    _lookups: dict[str, list[Trigger]] = field(default_factory=dict)
 
     @cached_property
     def triggers(self) -> dict[tuple[str, bool], list[Trigger]]:
@@ -72,14 +74,23 @@ class Lexicon:
 
     def _lookup(self, surface: str) -> list[Trigger]:
         key = " ".join(surface.lower().split())
-        exact = self.triggers.get((key, False), [])
-        starred = [
-            t
-            for (phrase, star), trigs in self.triggers.items()
-            if star and key.startswith(phrase)
-            for t in trigs
-        ]
-        return exact + [t for t in starred if t not in exact]
+        if key not in self._lookups:
+            exact = self.triggers.get((key, False), [])
+            starred = [
+                t
+                for (phrase, star), trigs in self.triggers.items()
+                if star and key.startswith(phrase)
+                for t in trigs
+            ]
+            self._lookups[key] = exact + [t for t in starred if t not in exact]
+        return self._lookups[key]
+
+    def cached(self, name: str, build: Callable[[], re.Pattern[str]]) -> re.Pattern[str]:
+        """A pattern derived from the lexicon, built once and kept."""
+        key = ("derived", name)
+        if key not in self._compiled:
+            self._compiled[key] = build()
+        return self._compiled[key]
 
     def regex(self, section: str, name: str) -> re.Pattern[str]:
         """The phrases of ``[section] name`` as one case-insensitive pattern."""
