@@ -193,7 +193,8 @@ def _score_events(
 ) -> None:
     predicted = index.events(report) if report is not None else []
     used: set[URIRef] = set()
-    for ev in gold:
+    # Required events choose first, so an optional one never takes a match they need.
+    for ev in sorted(gold, key=lambda e: bool(e.get("optional"))):
         match = _match_event(index, ev, predicted, used)
         optional = bool(ev.get("optional"))
         if match is None:
