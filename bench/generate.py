@@ -210,9 +210,14 @@ class Writer:
                 f"Russian Airstrikes in {self.country}: {period}",
                 f"The Fight for {city}: {period}",
                 f"Control of Terrain in {self.country}: {period}",
-                f"{self.actor()} Offensive in {self.place().province}: {period}",
+                f"{_capital(self.actor())} Offensive in {self.place().province}: {period}",
             ]
         )
+
+
+def _capital(name: str) -> str:
+    """A title starts with a capital ("Rebels Offensive ...") or it is not read as one."""
+    return name[:1].upper() + name[1:]
 
 
 def _period_text(start: date, end: date) -> str:

@@ -91,6 +91,9 @@ _GLUED_NAME_BEFORE = re.compile(
     r"(?<![.!?:;] )(?<!^)\b(?:Hay|Hayy|Kafr|Tal|Tell|Deir|Ain|Ras|Bir|Jabal|Khirbet|Beit|Bab|Abu|Albu|Umm|Sheikh|Qasr|Wadi|Jisr|Maarat|Arab)\s+$"
 )
 _LONG_NAME_EXEMPT = ("country", "province", "city")
+_NAME_WITH_ARTICLE_BEFORE = re.compile(
+    r"(?<![.!?:;] )\b([A-Z][\w']+)\s+(?:al|ar|as|ad|ash|az|an|at|el)-$"
+)
 
 
 def _part_of_longer_name(
@@ -98,6 +101,11 @@ def _part_of_longer_name(
 ) -> bool:
     """ "Hay al-Amil" is not al-Hayy and "Kuweires al-Sharqi" not Kuweires: a small place whose
     name runs on into more capitalised words is part of a longer, unknown name."""
+    before = clean[: tokens[first].start]
+    lead = _NAME_WITH_ARTICLE_BEFORE.search(before)  # "Ameriyat al-Fallujah" is not Fallujah
+    not_names = gaz.compiled("not_names", lambda: set(gaz.word_list("not_names")))
+    if lead and lead.group(1) not in not_names:
+        return True
     entity = gaz.entities.get(alias.entity)
     if entity is None or entity.place_type in _LONG_NAME_EXEMPT:
         return False
@@ -110,7 +118,7 @@ def _part_of_longer_name(
         suffixes = {w.split()[0] for w in gaz.word_list("site_suffixes")}
         if word not in not_names and word not in suffixes:
             return True
-    return bool(_GLUED_NAME_BEFORE.search(clean[: tokens[first].start]))
+    return bool(_GLUED_NAME_BEFORE.search(before))
 
 
 def _stream(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -268,7 +276,7 @@ def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bo
 
 # Two to four capitalised words, with name particles: "Ahmet Davutoglu", "Staffan de Mistura".
 _PERSON = r"[A-Z][a-z][\w'-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|el)[- ])?[A-Z][\w'-]*){1,3}"
-_AND = r"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?"
+_AND = r"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?(?:(?:nearby|adjacent|neighbou?ring)\s+)?"
 _ITEM_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
 
 

@@ -229,6 +229,10 @@ def _events_for(
     if not _plausible(event_class, hit, view, window, text):
         return []
     antecedent = _antecedent(text, a, hit, memory, so_far)
+    if event_class == "CivilianCasualties":
+        cause = _cause_in_clause(view, a, hit, so_far)
+        if cause is not None:  # "A car bomb in X killed 20 civilians": the bombing's toll
+            antecedent = cause
     participle = _participle_head(text, a, hit, view, so_far)
     if participle is not None:
         antecedent = participle
@@ -455,11 +459,7 @@ def _agent(
         if by or hit.trigger.agent_after:
             return by
     if hit.trigger.kind == "noun":
-        by = _actor_after(
-            view,
-            r"\b(?:by|attributed\s+\w+\s+to|attributed\s+it\s+to)\s+(?:the\s+)?$",
-            (window[0], min(window[1], window[0] + 40)),
-        )
+        by = _noun_agent_after(view, hit, window)
         if by:
             return by  # "an advance by ISIS", "attributed the strike to Russian warplanes"
     if hit.text.lower().endswith(" of") and event_class in ("Deployment", "Withdrawal"):
@@ -482,7 +482,10 @@ def _agent(
         main_subject = _subject(view, hit, 0, stop=a)
         if main_subject:
             return main_subject  # ", severing the GLOC": who the main clause says acted
-    if antecedent is not None and _definite_subject(text, a, hit):
+    if antecedent is not None and (
+        _definite_subject(text, a, hit)
+        or (event_class == "CivilianCasualties" and antecedent.sentence is view.sentence)
+    ):
         return antecedent.agent
     if (
         a > 0
@@ -567,6 +570,11 @@ MEMBER_OF = re.compile(
     r"commanders?|troops|soldiers|militants|militiamen|formations?)\s+of\s+(?:the\s+)?$",
     re.I,
 )
+NOUN_BY = re.compile(
+    r"^\s+(?:(?:carried out|conducted|launched|claimed|led|mounted|staged|by)\s+)?by\s+(?:the\s+)?$",
+    re.I,
+)
+ATTRIBUTED_TO = re.compile(r"\battribut\w+\s+(?:the\s+\w+|it|them)\s+to\s+(?:the\s+)?$", re.I)
 SUBJECTLESS = re.compile(
     r"^[\s,;]*(?:and|but|then)\s+(?:then\s+)?(?:\w+ly\s+)?(?:(?:a|an|the)\s+(?:second|third|"
     r"another|other|further)\s+\w+\s+)?$",
@@ -648,6 +656,15 @@ def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Menti
             break
         head = prev
     return head
+
+
+def _noun_agent_after(view: SentenceView, hit: TriggerHit, window: tuple[int, int]) -> str | None:
+    for mention in view.actors(*window):
+        gap = view.clean[hit.end : mention.start]
+        if NOUN_BY.match(gap) or ATTRIBUTED_TO.search(view.clean[: mention.start]):
+            return mention.key
+        break
+    return None
 
 
 def _actor_after(view: SentenceView, lead: str, window: tuple[int, int]) -> str | None:
@@ -786,6 +803,20 @@ def _neighbouring_places(
         if main:
             return [(main[0].key, None)]
     return []
+
+
+def _cause_in_clause(
+    view: SentenceView, a: int, hit: TriggerHit, so_far: list[Event]
+) -> Event | None:
+    """The event named earlier in the same clause: the subject whose toll is counted."""
+    earlier = [
+        e
+        for e in so_far
+        if e.sentence is view.sentence
+        and a <= e.trigger_start < hit.start
+        and e.type != "CivilianCasualties"
+    ]
+    return earlier[0] if earlier else None
 
 
 def _participle_head(
@@ -954,6 +985,12 @@ def _dates(
     main = [d for d in view.dates if d.begin < a]
     if a > 0 and main and PARTICIPLE_CLAUSE.match(view.clean[a : hit.end]):
         return main[0].start, main[0].end  # ", severing the GLOC": when the main clause did it
+    if (
+        antecedent is not None
+        and antecedent.sentence is view.sentence
+        and (hit.trigger.event_class == "CivilianCasualties")
+    ):
+        return antecedent.start, antecedent.end  # the toll of an event told in the same clause
     if antecedent is not None and _definite_subject(view.clean, a, hit):
         return antecedent.start, None
     same_day = SAME_DAY.search(view.clean, a, b)
