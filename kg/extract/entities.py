@@ -69,12 +69,8 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
             continue
         if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
             continue
-        if (
-            alias.text.islower()
-            and mentions
-            and not clean[mentions[-1].end : tokens[first].start].strip()
-        ):
-            continue  # "the Jaysh al-Fatah coalition": the head noun of the name before it
+        if alias.text.islower() and _head_noun_of_another(clean, tokens, first, mentions):
+            continue  # "the Jaysh al-Fatah coalition", "the rebel coalition": not the US-led one
         taken_until = last
         if first > 0 and not tokens[first - 1].key:
             first -= 1  # the span keeps its article: "ar-Raqqa", "al-Qaim"
@@ -144,6 +140,28 @@ _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|into|to|from|across|near|toward|towards|inside|within|through|at|of|"
     r"(?:border|crossing|frontier)\s+(?:\w+\s+)?with)\s+(?:the\s+)?$",
     re.I,
+)
+
+
+def _head_noun_of_another(
+    clean: str, tokens: list[Token], first: int, mentions: list[Mention]
+) -> bool:
+    """A generic lower-case name ("coalition") modified by a name or an adjective."""
+    if mentions and not clean[mentions[-1].end : tokens[first].start].strip():
+        return True
+    if first == 0:
+        return False
+    prev = tokens[first - 1]
+    if clean[prev.end : tokens[first].start].strip(" -"):
+        return False  # "Key Takeaway: pro-regime forces": punctuation between, no modifier
+    starts_sentence = not clean[: prev.start].strip()
+    capitalised = prev.text[:1].isupper() and not starts_sentence and prev.text not in ("The", "A")
+    return capitalised or prev.text.lower() in GENERIC_MODIFIERS
+
+
+GENERIC_MODIFIERS = frozenset(
+    "rebel opposition islamist jihadist salafist salafi umbrella armed militant insurgent "
+    "kurdish arab tribal sunni shia shiite new broader wider military".split()
 )
 
 

@@ -640,7 +640,7 @@ APPOSED = re.compile(
 )
 ALLY = re.compile(
     r"\b(?:support of|supported by|backed by|alongside|together with|allied with|"
-    r"in coordination with|aided by|assisted by)\s+(?:the\s+)?$",
+    r"in coordination with|aided by|assisted by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}?(?:of\s+(?:the\s+)?)?$",
     re.I,
 )
 
