@@ -160,8 +160,7 @@ def _head_noun_of_another(
 
 
 GENERIC_MODIFIERS = frozenset(
-    "rebel opposition islamist jihadist salafist salafi umbrella armed militant insurgent "
-    "kurdish arab tribal sunni shia shiite new broader wider military".split()
+    ["rebel", "opposition", "islamist", "jihadist", "salafist", "salafi", "umbrella", "armed", "militant", "insurgent", "kurdish", "arab", "tribal", "sunni", "shia", "shiite", "new", "broader", "wider", "military"]
 )
 
 
