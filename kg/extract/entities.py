@@ -160,7 +160,28 @@ def _head_noun_of_another(
 
 
 GENERIC_MODIFIERS = frozenset(
-    ["rebel", "opposition", "islamist", "jihadist", "salafist", "salafi", "umbrella", "armed", "militant", "insurgent", "kurdish", "arab", "tribal", "sunni", "shia", "shiite", "new", "broader", "wider", "military"]
+    [
+        "rebel",
+        "opposition",
+        "islamist",
+        "jihadist",
+        "salafist",
+        "salafi",
+        "umbrella",
+        "armed",
+        "militant",
+        "insurgent",
+        "kurdish",
+        "arab",
+        "tribal",
+        "sunni",
+        "shia",
+        "shiite",
+        "new",
+        "broader",
+        "wider",
+        "military",
+    ]
 )
 
 

@@ -1000,6 +1000,10 @@ def _dates(
     subordinate = SUBORDINATE.match(view.clean[a:b]) and not DURATION.search(view.clean[a:b])
     if a > 0 and subordinate and main:
         return main[0].start, main[0].end  # "captured X on October 12 after warplanes struck it"
+    if a > 0 and CLAUSE_SUBJECT.match(view.clean[: view.first_trigger]) and memory.events:
+        # "The attack opened with two SVBIEDs, after which fighters overran X": the sentence
+        # is about the attack told before, and so is its date.
+        return memory.events[-1].start, None
     return None, None
 
 
