@@ -91,6 +91,8 @@ class GraphBuilder:
         self._vocab: dict[str, Term] = {}
         self._reference: dict[str, list[tuple[Term, Term, str | None]]] = {}
         self._entity_keys: dict[str, frozenset[str]] = {}
+        self._pairs = self.table.by_predicate
+        self._typed: set[str] = set()
         self._spellings: dict[str, tuple[str, set[str]]] = {}
         self._finished = False
 
@@ -108,7 +110,7 @@ class GraphBuilder:
         return node
 
     def add(self, s: Term, p: Term, o: Term) -> None:
-        self.table.add(s, p, o)
+        self._pairs[p].add((s, o))
 
     # --- reports ---------------------------------------------------------------------------
 
@@ -153,8 +155,11 @@ class GraphBuilder:
 
     def add_entity(self, key: str) -> None:
         """An entity's reference triples, and those of the province/country it lies in."""
+        if key in self._typed:
+            return
         node = self.iri(key)
         if (node, TYPE, PLACE) in self.table or (node, TYPE, ACTOR) in self.table:
+            self._typed.add(key)  # an entity's triples are added once
             return
         if key in self.gaz.facts:
             for pred, obj, parent in self.reference_triples(key):
@@ -191,12 +196,13 @@ class GraphBuilder:
         entity = self.entities.get(key) or self.gaz.entities.get(key)
         if entity is None:
             return
-        known = set(self._name_keys(key, entity))
+        known = self._name_keys(key, entity)
+        added: set[str] = set()
         for surface in sorted(surfaces):
             clean, keys = self._spelling(surface)
-            if not keys & known:
+            if keys.isdisjoint(known) and keys.isdisjoint(added):
                 self.add(self.iri(key), ALT_LABEL, literal(clean))
-                known |= keys
+                added |= keys
 
     def _spelling(self, surface: str) -> tuple[str, set[str]]:
         """A text spelling, tidied, and its matching keys (memoised: spellings repeat)."""

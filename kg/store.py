@@ -391,8 +391,14 @@ class OxigraphStore(_Closing):
             raise StoreError(f"cannot open Oxigraph store {path}: {_oxigraph_reason(exc)}") from exc
 
     def load(self, build: BuildGraphs) -> None:
-        for name, triples in build.graphs():
-            self.replace_report_graph(name, triples)
+        import pyoxigraph as ox
+
+        self._replace_native(
+            {
+                ox.NamedNode(name): [tuple(_to_oxigraph(t) for t in triple) for triple in triples]
+                for name, triples in build.graphs()
+            }
+        )
 
     def load_file(self, path: Path) -> int:
         """Load graph.ttl (or .nt) straight into per-report graphs, parsing natively.
@@ -414,23 +420,27 @@ class OxigraphStore(_Closing):
             derived_from=ox.NamedNode(PROV_DERIVED),
             is_blank=lambda t: isinstance(t, ox.BlankNode),
         )
-        self._replace_native(ox.NamedNode(SHARED_GRAPH), shared)
-        for report, report_triples in by_report.items():
-            self._replace_native(report, report_triples)
+        graphs = {ox.NamedNode(SHARED_GRAPH): shared, **by_report}
+        self._replace_native(graphs)
         return len(triples)
 
     def replace_report_graph(self, graph_name: str, triples: Iterable[Triple]) -> None:
         import pyoxigraph as ox
 
         native = [tuple(_to_oxigraph(t) for t in triple) for triple in triples]
-        self._replace_native(ox.NamedNode(graph_name), native)
+        self._replace_native({ox.NamedNode(graph_name): native})
 
-    def _replace_native(self, graph: Any, triples: Sequence[tuple[Any, Any, Any]]) -> None:
+    def _replace_native(self, graphs: dict[Any, Sequence[tuple[Any, Any, Any]]]) -> None:
+        """Make each named graph hold exactly its triples."""
         import pyoxigraph as ox
 
-        if self._store.contains_named_graph(graph):
-            self._store.remove_graph(graph)
-        self._store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+        fresh = not any(True for _ in self._store.named_graphs())
+        for graph in graphs:
+            if not fresh and self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+        quads = (ox.Quad(s, p, o, graph) for graph, ts in graphs.items() for s, p, o in ts)
+        # An empty store has nothing to keep consistent: the fast, non-transactional loader.
+        (self._store.bulk_extend if fresh else self._store.extend)(quads)
 
     def query(
         self,

@@ -14,6 +14,7 @@ objects. From here the triples go two ways:
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import groupby
 from pathlib import Path
@@ -107,13 +108,10 @@ class TripleTable:
     """A set of triples of term strings, indexed by predicate."""
 
     def __init__(self) -> None:
-        self.by_predicate: dict[str, set[tuple[str, str]]] = {}
+        self.by_predicate: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
 
     def add(self, s: str, p: str, o: str) -> None:
-        pairs = self.by_predicate.get(p)
-        if pairs is None:
-            pairs = self.by_predicate[p] = set()
-        pairs.add((s, o))
+        self.by_predicate[p].add((s, o))
 
     def __contains__(self, triple: tuple[str, str, str]) -> bool:
         s, p, o = triple

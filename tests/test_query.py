@@ -589,3 +589,11 @@ def test_real_build_answers_alike_in_memory_and_oxigraph(built_graph: Path, name
         got = run_query(resolve_query(name), ox, params=params)
     assert (got.variables, got.rows) == (expected.variables, expected.rows)
     assert expected.rows, f"{name} found nothing in the sample build"
+
+
+def test_oxigraph_loads_a_graph_file_natively(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "store", writable=True) as store:
+        assert store.load_file(FIXTURE) == 570
+        assert store.load_file(FIXTURE) == 570
+        assert store.triple_count() == 570
+        assert plain(run(store, "strikes-by-province")) == EXPECTED["strikes-by-province"]

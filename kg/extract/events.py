@@ -25,7 +25,10 @@ KIND_PRIORITY = {"verb": 1, "noun": 2, "adjective": 3, "platform": 4, "support":
 OBJECT_PREPOSITIONS = {"against", "on", "by", "with", "near", "of", "targeting", "targeted",
                        "at", "to", "from", "and", "in", "between", "into", "toward", "towards"}  # fmt: skip
 CASUALTY_WORDS = re.compile(
-    r"\b(civilians?|people|residents|children|women|non-combatants|villagers|displaced)\b", re.I
+    r"\b(civilians?|people|residents|children|women|non-combatants|villagers|displaced|workers|"
+    r"technicians|worshippers|shoppers|passengers|students|patients|doctors|journalists|mourners|"
+    r"pilgrims|families|farmers|shepherds|aid workers|medics)\b",
+    re.I,
 )
 COMBATANT_WORDS = re.compile(r"\b(fighters|militants|soldiers|troops|members|commanders?)\b", re.I)
 ROUTE_WORDS = re.compile(
@@ -351,19 +354,29 @@ def _plausible(
     before = text[max(0, hit.start - 40) : hit.start]
     if hit.trigger.kind == "verb" and ADJECTIVAL.search(before):
         return False  # "footage of abandoned regime armor": a participle used as an adjective
-    if hit.trigger.kind == "noun" and INSTRUMENT.search(before):
-        return False  # "counterattacked near al-Nasr with suicide bombers"
+    if (
+        hit.trigger.kind == "noun"
+        and INSTRUMENT.search(before)
+        and EVENT_VERB_BEFORE.search(before)
+    ):
+        return False  # "counterattacked near al-Nasr with suicide bombers": the instrument
     if hit.text.lower() == "left":
         first = view.places(window[0], window[1])
         if not first or not re.fullmatch(r"\s*(?:the\s+)?", text[window[0] : first[0].start]):
             return False  # "left ISIS fighters in Shirqat isolated" is no withdrawal
     if event_class == "Seizure" and re.match(r"\s+(effect|place|part|hold|note|aim)\b", after):
         return False  # "took effect", "took place"
+    if (
+        event_class == "CivilianCasualties"
+        and WOUNDED_ADJECTIVE.search(before)
+        and re.match(r"\s+[a-z]+", after)
+    ):
+        return False  # "330 wounded fighters and civilians left": a description, not a toll
     if event_class == "CivilianCasualties" and hit.trigger.kind == "verb":
         near = text[max(0, hit.start - 40) : window[1]]
-        return bool(CASUALTY_WORDS.search(after[:60] or near)) and not COMBATANT_WORDS.search(
-            after[:30]
-        )
+        if CASUALTY_WORDS.search(after[:70]):
+            return True  # "killing five soldiers and two civilians"
+        return bool(CASUALTY_WORDS.search(near)) and not COMBATANT_WORDS.search(after[:30])
     if event_class == "Blockade" and hit.trigger.kind == "verb":
         return bool(ROUTE_WORDS.search(after[:80])) or any(
             window[0] <= s < window[1] + 40 for _, s, _ in view.lines
@@ -591,9 +604,19 @@ EVENT_NP_BEFORE = re.compile(
     r"operations?|bombardment|explosions?|blasts?)\s+$",
     re.I,
 )
+WOUNDED_ADJECTIVE = re.compile(
+    r"(?:\b\d+(?:,\d{3})*|\b(?:the|some|several|dozens of|hundreds of|many|of|its|their))\s+$",
+    re.I,
+)
+EVENT_VERB_BEFORE = re.compile(
+    r"\b(?:attacked|counterattacked|struck|stormed|assaulted|hit|targeted|raided|ambushed|"
+    r"shelled|seized|captured)\b",
+    re.I,
+)
 BACKGROUNDED = re.compile(
-    r"\b(?:fled|flee|flees|fleeing|escaped|escaping|displaced by|repelled|repel|repelling|"
-    r"repulsed|thwarted|foiled|survived)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
+    r"\b(?:fled|flee|flees|fleeing|escaped|escaping|displaced by|survived)\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$|"
+    r"\b(?:repelled|repulsed|thwarted|foiled|repel|repelling)\s+the\s+(?:[\w-]+\s+){0,2}$",
     re.I,
 )
 INCLUDING = re.compile(
