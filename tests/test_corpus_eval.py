@@ -37,6 +37,6 @@ def test_supply_lines(scores):
 
 
 def test_events(scores):
-    assert scores.events.f1 >= 0.83
-    assert scores.agent_accuracy >= 0.83
+    assert scores.events.f1 >= 0.85
+    assert scores.agent_accuracy >= 0.85
     assert scores.start_accuracy >= 0.92
