@@ -57,6 +57,7 @@ ABBREVIATIONS = frozenset(
         "al",
     ]
 )
+MAX_SENTENCE = 1500  # characters; real sentences of the register stay well under it
 MONTH_ABBREVIATIONS = frozenset(
     ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
@@ -92,6 +93,19 @@ def _ends_in_abbreviation(text: str, dot: int) -> bool:
 
 
 def _append(
+    out: list[Sentence], report: Report, body: str, clean: str, begin: int, end: int
+) -> None:
+    """Add the sentence ``body[begin:end]``; a run-on past MAX_SENTENCE characters (a text with
+    no full stops) is cut at spaces, so the cost of reading it stays linear."""
+    while end - begin > MAX_SENTENCE:
+        cut = clean.rfind(" ", begin + MAX_SENTENCE // 2, begin + MAX_SENTENCE)
+        cut = cut if cut > begin else begin + MAX_SENTENCE
+        _append_one(out, report, body, clean, begin, cut)
+        begin = cut
+    _append_one(out, report, body, clean, begin, end)
+
+
+def _append_one(
     out: list[Sentence], report: Report, body: str, clean: str, begin: int, end: int
 ) -> None:
     chunk = body[begin:end]
