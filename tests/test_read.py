@@ -85,3 +85,15 @@ def test_size_cap_and_missing_paths(tmp_path: Path):
     empty.mkdir()
     with pytest.raises(InputError, match="no report files"):
         find_inputs([empty])
+
+
+def test_a_run_on_line_is_cut_into_bounded_sentences_with_true_offsets():
+    from kg.extract.sentences import MAX_SENTENCE
+
+    body = "ISIS seized the town of Mheen and Russian airstrikes hit Homs " * 400
+    text = f"Syria Update: November 2, 2015\n\n{body}\n"
+    report = split_reports(text, "long.txt")[0]
+    sentences = split_sentences(report)
+    assert len(sentences) > 10
+    assert all(len(s.text) <= MAX_SENTENCE for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
