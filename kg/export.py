@@ -36,6 +36,7 @@ from rdflib import Graph
 from kg.errors import InputError
 from kg.fsutil import atomic_write_text
 from kg.graphdata import EventRow, GraphData, PlaceRow, provinces_of, read_graph
+from kg.resources import data_file
 from kg.vocab import SKG
 
 # ---------------------------------------------------------------- graph views
@@ -420,17 +421,52 @@ def _time_precision(event: EventRow) -> int:
 
 # ---------------------------------------------------------------- by name
 
+
+def to_quads(graph: Graph, fmt: str) -> str:
+    """TriG or N-Quads with one named graph per report (its IRI) plus the shared terms'
+    graph, sorted: the provenance of every fact survives the export."""
+    import pyoxigraph as ox
+
+    from kg.store import DEFAULT_PREFIXES, _to_oxigraph, split_by_report
+
+    quads = [
+        ox.Quad(*(_to_oxigraph(t) for t in triple), ox.NamedNode(name))
+        for name, triples in split_by_report(graph).graphs()
+        for triple in triples
+    ]
+    quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
+    kind = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
+    prefixes = DEFAULT_PREFIXES if fmt == "trig" else None
+    return ox.serialize(quads, format=kind, prefixes=prefixes).decode("utf-8")
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD context shipped as kg/data/context.jsonld (short names for every term)."""
+    return json.loads(data_file("context.jsonld").read_text(encoding="utf-8"))
+
+
+def to_jsonld(graph: Graph) -> str:
+    """JSON-LD compacted with the shipped context, for web developers."""
+    return graph.serialize(format="json-ld", context=jsonld_context()["@context"], indent=2)
+
+
 EXPORTERS: Mapping[str, Callable[[Graph], str]] = {
     "graphml": to_graphml,
     "gexf": to_gexf,
     "geojson": to_geojson,
     "csv": to_csv,
+    "trig": lambda g: to_quads(g, "trig"),
+    "nquads": lambda g: to_quads(g, "nquads"),
+    "jsonld": to_jsonld,
 }
 SUFFIXES: Mapping[str, str] = {
     "graphml": ".graphml",
     "gexf": ".gexf",
     "geojson": ".geojson",
     "csv": ".csv",
+    "trig": ".trig",
+    "nquads": ".nq",
+    "jsonld": ".jsonld",
 }
 
 

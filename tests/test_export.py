@@ -14,7 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
 from kg.errors import InputError
 from kg.export import ACLED_COLUMNS, _Actors, acled_type, export, write_export
@@ -265,3 +265,29 @@ def test_cli_export_mistakes_end_in_one_line(sample: Path, tmp_path: Path):
 def test_unknown_format_is_an_input_error(graph: Graph):
     with pytest.raises(InputError):
         export(graph, "kml")
+
+
+def test_trig_and_nquads_keep_one_named_graph_per_report(graph: Graph, tmp_path: Path):
+    import pyoxigraph as ox
+
+    for fmt, kind in (("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS)):
+        path = write_export(graph, fmt, tmp_path)
+        quads = list(ox.parse(path=str(path), format=kind))
+        names = {q.graph_name.value for q in quads}
+        reports = {str(r) for r in graph.subjects(RDF.type, URIRef(_skg("Report")))}
+        assert reports <= names  # every report has its own graph ...
+        assert len(names) == len(reports) + 1  # ... plus the shared terms' graph
+        assert len({(q.subject, q.predicate, q.object) for q in quads}) == len(graph)
+
+
+def test_jsonld_uses_the_shipped_context_and_round_trips(graph: Graph, tmp_path: Path):
+    path = write_export(graph, "jsonld", tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["@context"]["agent"] == {"@id": "skg:agent", "@type": "@id"}
+    import pyoxigraph as ox  # rdflib's JSON-LD reader warns about its own deprecated API
+
+    back = {
+        (q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.JSON_LD)
+    }
+    assert len(back) == len(graph)
