@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.collection import Collection
 
 ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/sitrep-kg/id/"
@@ -79,6 +81,7 @@ class Vocabulary:
     verbs: dict[str, list[str]]  # event class -> past-tense trigger phrases
     nouns: dict[str, list[str]]
     made_up: list[str]  # village names no gazetteer knows
+    roads: list[tuple[str, list[str]]]  # reference routes: label, stops in road order
 
 
 def _objects(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -104,7 +107,25 @@ def load_vocabulary(seed: int = 0) -> Vocabulary:
     made_up = sorted(
         {f"{rng.choice(SYLLABLES)} {rng.choice(ROOTS)}{rng.choice(ENDINGS)}" for _ in range(600)}
     )
-    return Vocabulary(by_country, provinces, cast, fighters, demonyms, verbs, nouns, made_up)
+    roads = _roads(ROOT / "ontology" / "routes.ttl", places)
+    vocab = Vocabulary(
+        by_country, provinces, cast, fighters, demonyms, verbs, nouns, made_up, roads
+    )
+    return vocab
+
+
+def _roads(path: Path, places: dict[str, dict[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """The reference routes (ontology/routes.ttl) with their stops' labels, in road order."""
+    graph = Graph().parse(path, format="turtle")
+    roads = []
+    for route in sorted(graph.subjects(RDF.type, URIRef(f"{SKG}SupplyLine"))):
+        stops = graph.value(route, RDF.value)
+        if stops is None:
+            continue
+        keys = [str(stop)[len(ID) :] for stop in Collection(graph, stops)]
+        labels = [places[k][LABEL][0] for k in keys if LABEL in places.get(k, {})]
+        roads.append((str(graph.value(route, RDFS.label)), labels))
+    return roads
 
 
 def _places(props: dict[str, dict[str, list[str]]]) -> tuple[dict, dict]:
@@ -165,6 +186,16 @@ class Writer:
 
     def places(self, n: int) -> list[str]:
         return [p.label for p in self.rng.sample(self.local, min(n, len(self.local)))]
+
+    def road_stretch(self) -> tuple[str, str]:
+        """Two towns a road joins: mostly neighbouring stops of a known route (reports name
+        a few roads again and again), sometimes two local towns."""
+        if self.rng.random() < 0.05 or not self.v.roads:
+            x, y = self.places(2)
+            return x, y
+        _, stops = self.rng.choice(self.v.roads)
+        at = self.rng.randrange(len(stops) - 1)
+        return stops[at], stops[at + 1]
 
     def made_up(self) -> str:
         return self.rng.choice(self.v.made_up)
@@ -273,7 +304,7 @@ def counterattack(w: Writer) -> str:
 
 
 def supply_line(w: Writer) -> str:
-    x, y = w.places(2)
+    x, y = w.road_stretch()
     a, b = w.two_actors()
     return (
         f"{a} {w.verb('Blockade')} the highway between the towns of {x} and {y} "
@@ -281,8 +312,17 @@ def supply_line(w: Writer) -> str:
     )
 
 
+def named_road(w: Writer) -> str:
+    road, stops = w.rng.choice(w.v.roads)
+    a, b = w.two_actors()
+    return (
+        f"{a} {w.verb('Attack')} {b} positions along the {road} near {w.rng.choice(stops)} "
+        f"{w.on_date()}."
+    )
+
+
 def checkpoints(w: Writer) -> str:
-    x, y = w.places(2)
+    x, y = w.road_stretch()
     return (
         f"{w.actor()} seized multiple checkpoints along the road between {x} and {y} in "
         f"{w.place().province} {w.on_date()}."
@@ -368,7 +408,8 @@ def hedged(w: Writer) -> str:
 
 TEMPLATES: list[tuple[Template, int]] = [
     (airstrikes, 8), (coalition_strikes, 4), (seizure, 8), (seizure_direction, 4),
-    (made_up_village, 4), (counterattack, 5), (supply_line, 5), (checkpoints, 3), (clash, 6),
+    (made_up_village, 4), (counterattack, 5), (supply_line, 4), (named_road, 2), (checkpoints, 3),
+    (clash, 6),
     (siege, 3), (withdrawal, 4), (deployment, 3), (negotiation, 2), (casualties, 3),
     (offensive, 4), (attack, 4), (held, 3), (assessment, 4), (hedged, 5),
 ]  # fmt: skip

@@ -9,13 +9,21 @@ cached report's facts are exactly those a fresh extraction would give.
 
 The cache is one SQLite file, ``<out>/.kg-cache/facts.sqlite``, holding pickled
 ``ReportFacts``. Entries no build used are dropped when a build finishes.
+
+Beside it, ``graph-state.pickle`` keeps the graph builder as it was after the last build's
+reports, with their keys: a rebuild whose reports begin with those same reports (a report
+added at the end, the usual case) starts from that state instead of replaying every report. Pickles run code
+when loaded: the cache is trusted as the output folder it lives in is (do not reuse a cache
+from someone else).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -23,9 +31,12 @@ from kg.model import Report, ReportFacts
 from kg.resources import PACKAGE_DIR, data_file, ontology_file
 
 CACHE_DIR = ".kg-cache"
+STATE_FILE = "graph-state.pickle"
 FORMAT = 1  # bump when the stored layout changes
 # Modules outside kg/extract that extraction's results are made of.
 SHARED_SOURCES = ("model.py", "normalize.py")
+# Modules that turn facts into the graph builder's state.
+BUILDER_SOURCES = ("rdf.py", "triples.py", "model.py", "normalize.py", "vocab.py")
 
 
 def extractor_version(places: Path | None = None, actors: Path | None = None) -> str:
@@ -51,13 +62,15 @@ class FactCache:
     def __init__(self, folder: Path, version: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.version = version
-        self.db = sqlite3.connect(folder / "facts.sqlite")
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
+        path = folder / "facts.sqlite"
+        try:
+            self.db = _open(path)
+        except sqlite3.DatabaseError:  # not a database (any more): start afresh
+            for stale in (path, *folder.glob("facts.sqlite-*")):
+                stale.unlink(missing_ok=True)
+            self.db = _open(path)
+        self.folder = folder
         self.used: set[str] = set()
-        self.hits = 0
-        self.misses = 0
 
     def key(self, report: Report) -> str:
         return report_key(report, self.version)
@@ -72,13 +85,12 @@ class FactCache:
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(f"SELECT key, data FROM facts WHERE key IN ({marks})", chunk)
             found.update(rows)
-        self.hits += len(found)
-        self.misses += len(wanted) - len(found)
         return found
 
     def put_many(self, entries: Mapping[str, bytes]) -> None:
         self.used.update(entries)
         self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)", entries.items())
+        self.db.commit()  # an interrupted build keeps what it extracted
 
     def finish(self) -> None:
         """Commit, and drop the entries this build did not use."""
@@ -91,11 +103,63 @@ class FactCache:
     def close(self) -> None:
         self.db.close()
 
+    # --- the graph state -------------------------------------------------------------------
+
+    def state_keys(self, identity: str) -> list[str] | None:
+        """The report keys of the saved graph state, if it was made by ``identity``."""
+        try:
+            with (self.folder / STATE_FILE).open("rb") as handle:
+                saved, keys = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None
+        return keys if saved == identity else None
+
+    def state(self) -> object:
+        """The saved graph state itself (after its header)."""
+        with (self.folder / STATE_FILE).open("rb") as handle:
+            pickle.load(handle)
+            return pickle.load(handle)
+
     def __enter__(self) -> FactCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def builder_version(version: str, base: str) -> str:
+    """What a saved graph state depends on besides its reports' facts: the code that builds
+    the graph and the base of its IRIs."""
+    digest = hashlib.sha256(f"{version}\0{base}".encode())
+    for name in BUILDER_SOURCES:
+        digest.update((PACKAGE_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def save_state(folder: Path, identity: str, keys: list[str], state: object) -> None:
+    """Save the graph state after the reports of ``keys`` (atomically: a build killed
+    while saving leaves the previous state)."""
+    fd, tmp = tempfile.mkstemp(prefix=".state-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((identity, keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / STATE_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB)")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
 
 
 def dumps(facts: ReportFacts) -> bytes:

@@ -121,6 +121,8 @@ def _summary(result) -> None:
         f"built {result.out_dir}/: {result.reports} reports, {result.triples} triples, "
         f"{result.entities} entities, {result.events} events, {len(result.warnings)} warnings"
     )
+    if result.cached:
+        typer.echo(f"reused the facts of {result.cached} unchanged reports", err=True)
     for warning in result.warnings[:20]:
         typer.echo(f"warning: {warning}", err=True)
     if len(result.warnings) > 20:
@@ -280,7 +282,7 @@ def analyze(
 
 @app.command("export")
 def export_graph(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, geojson or csv.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, geojson, csv, trig, nquads or jsonld.")],
     graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File or folder to write (default: stdout).")

@@ -10,9 +10,14 @@ graph is byte-identical whatever the number of workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg import cache
@@ -73,9 +78,19 @@ def start_workers(
 
 
 def _init_worker(gaz: Gazetteer | None, lex: Lexicon | None, reference_dir: Path | None) -> None:
+    gc.enable()  # the parent pauses it while it builds the graph; extraction may make cycles
     if gaz is None or lex is None:
         gaz, lex = load_reference(reference_dir)
     _WORKER["gaz"], _WORKER["lex"] = gaz, lex
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose build was killed (SIGKILL, OOM) would otherwise wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def extract_batch(reports: list[Report]) -> list[bytes]:
@@ -87,3 +102,58 @@ def extract_batch(reports: list[Report]) -> list[bytes]:
 
 def submit(pool: Executor, reports: list[Report]) -> Future[list[bytes]]:
     return pool.submit(extract_batch, reports)
+
+
+class Background:
+    """A job run in a forked child while this process goes on (where processes fork; else
+    at once, here). ``wait()`` returns when it is done and raises what it raised."""
+
+    def __init__(self, job: Callable[[], None]) -> None:
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.seconds = 0.0
+        if "fork" not in multiprocessing.get_all_start_methods():
+            began = time.perf_counter()
+            job()
+            self.seconds = time.perf_counter() - began
+            return
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_run_job, args=(job, sender), daemon=True)
+        self.process.start()
+        sender.close()
+
+    def wait(self) -> float:
+        """Wait for the job; the seconds it took."""
+        if self.process is None:
+            return self.seconds
+        try:
+            outcome = self.receiver.recv()
+        except EOFError:  # the child died before it could say why
+            self.process.join()
+            outcome = f"the process ended with exit code {self.process.exitcode}"
+        self.process.join()
+        self.process = None
+        if isinstance(outcome, str):
+            raise BackgroundFailure(outcome)
+        return outcome
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.process = None
+
+
+class BackgroundFailure(Exception):
+    pass
+
+
+def _run_job(job: Callable[[], None], sender: Connection) -> None:
+    gc.disable()  # a short-lived copy of the parent: collecting would only copy its pages
+    began = time.perf_counter()
+    try:
+        job()
+    except BaseException as exc:
+        sender.send(f"{type(exc).__name__}: {exc}")
+        raise SystemExit(1) from exc
+    sender.send(time.perf_counter() - began)

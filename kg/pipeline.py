@@ -15,6 +15,7 @@ folder a killed build left behind is removed by the next build.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -28,12 +29,19 @@ from itertools import islice
 from pathlib import Path
 
 from kg import cache
-from kg.cache import CACHE_DIR, FactCache, extractor_version
+from kg.cache import CACHE_DIR, FactCache, builder_version, extractor_version, save_state
 from kg.errors import InputError, KGError, StageError
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.model import Report, ReportFacts
-from kg.parallel import default_workers, extract_one, load_reference, start_workers, submit
+from kg.parallel import (
+    Background,
+    default_workers,
+    extract_one,
+    load_reference,
+    start_workers,
+    submit,
+)
 from kg.rdf import DEFAULT_BASE, GraphBuilder
 from kg.read import DEFAULT_MAX_BYTES, find_inputs, read_text, split_reports
 
@@ -54,7 +62,6 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
-    words: int = 0
     workers: int = 1
     cached: int = 0  # reports whose facts came from the cache
     extracted: int = 0  # reports extracted by this build
@@ -94,30 +101,82 @@ def build(
     options = options or BuildOptions()
     result = BuildResult(out_dir=out_dir)
     files = find_inputs(inputs)
+    remove_stale_staging(out_dir)
     with stage("load", result.seconds):
         gaz, lex = load_reference(options.reference_dir)
-    builder = GraphBuilder(gaz, options.base)
-    entities: set[str] = set()
-    with Extraction(files, out_dir, options, result, gaz, lex) as extraction:
-        for facts in extraction.run(read_reports(files, options, result, progress)):
-            with stage("rdf", result.seconds):
-                builder.add_facts(facts)
-            result.reports += 1
-            result.events += len(facts.events)
-            entities.update(facts.mentions)
-            result.warnings.extend(f"{facts.report.title}: {w}" for w in facts.warnings)
-    if not result.reports:
+    with _collector_paused(), Extraction(files, out_dir, options, result, gaz, lex) as extraction:
+        builder, tally = _ingest(files, options, result, extraction, gaz, progress)
+    if not tally.reports:
         raise InputError("no report to build: every input was empty or unreadable")
-    result.entities = len(entities)
-    remove_stale_staging(out_dir)
+    tally.report_to(result)
     with staging(out_dir) as tmp:
-        with stage("rdf", result.seconds):
-            graph = builder.graph()
-        result.triples = len(graph)
-        with stage("turtle", result.seconds):
-            builder.save_turtle(tmp / "graph.ttl")
-        write_views(graph, tmp, options, result)
+        # A forked process saves the builder's state for the next build and writes
+        # graph.ttl, while this one makes the views.
+        writer = Background(lambda: _save(builder, tally, extraction, tmp / "graph.ttl"))
+        try:
+            with stage("rdf", result.seconds):
+                graph = builder.graph()
+            result.triples = len(graph)
+            write_views(graph, tmp, options, result)
+            waited: dict[str, float] = {}
+            with stage("turtle", waited):
+                result.seconds["turtle"] = writer.wait()  # the writer's own time
+            result.seconds["turtle-wait"] = waited["turtle"]  # what the build waited for it
+        finally:
+            writer.cancel()
     return result
+
+
+@dataclass
+class _Tally:
+    """What the summary counts, report by report (saved with the graph state)."""
+
+    reports: int = 0
+    events: int = 0
+    entities: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, facts: ReportFacts) -> None:
+        self.reports += 1
+        self.events += len(facts.events)
+        self.entities.update(facts.mentions)
+        self.warnings.extend(f"{facts.report.title}: {w}" for w in facts.warnings)
+
+    def report_to(self, result: BuildResult) -> None:
+        result.reports, result.events = self.reports, self.events
+        result.entities = len(self.entities)
+        result.warnings = list(self.warnings)
+
+
+def _ingest(
+    files: list[Path],
+    options: BuildOptions,
+    result: BuildResult,
+    extraction: Extraction,
+    gaz: Gazetteer,
+    progress: Progress | None,
+) -> tuple[GraphBuilder, _Tally]:
+    """Every report's facts into a graph builder: from the last build's saved state for the
+    reports it already had, when the reports begin with those."""
+    state, reports = extraction.resume(lambda: read_reports(files, options, result, progress))
+    if state is None:
+        builder, tally = GraphBuilder(gaz, options.base), _Tally()
+    else:
+        builder_state, tally = state  # type: ignore[misc]
+        builder = GraphBuilder.restore(gaz, builder_state)
+    for facts in extraction.run(reports):
+        with stage("rdf", result.seconds):
+            builder.add_facts(facts)
+        tally.add(facts)
+    return builder, tally
+
+
+def _save(builder: GraphBuilder, tally: _Tally, extraction: Extraction, ttl: Path) -> None:
+    """Run in the background: the builder's state for the next build, then graph.ttl."""
+    if extraction.cache is not None:
+        identity = extraction.state_identity
+        save_state(extraction.cache.folder, identity, extraction.keys, (builder.state(), tally))
+    builder.save_turtle(ttl)
 
 
 def read_reports(
@@ -135,8 +194,6 @@ def read_reports(
                 result.skipped.append(str(exc))
                 continue
             reports = split_reports(text, path.name)
-            result.words += len(text.split())
-            del text
         yield from reports
         if progress:
             progress("read", n, len(files))
@@ -160,6 +217,8 @@ class Extraction:
         self.workers = _workers(files, options)
         self.cache: FactCache | None = None
         self.pool: Executor | None = None
+        self.keys: list[str] = []  # the cache keys of the reports so far, in order
+        self.state_identity = ""  # what a saved graph state must have been made by
         self._exits = ExitStack()
 
     def __enter__(self) -> Extraction:
@@ -171,10 +230,42 @@ class Extraction:
                     ref / "places.ttl" if ref else None, ref / "actors.ttl" if ref else None
                 )
                 self.cache = self._exits.enter_context(FactCache(self.out_dir / CACHE_DIR, version))
-        if self.workers > 1:
+                self.state_identity = builder_version(version, self.options.base)
+        return self
+
+    def resume(
+        self, make_reports: Callable[[], Iterator[Report]]
+    ) -> tuple[object | None, Iterator[Report]]:
+        """The saved graph state of the last build, if this build's reports begin with the
+        reports it was made of, and the reports that come after them; else no state and
+        all the reports."""
+        keys = self.cache.state_keys(self.state_identity) if self.cache else None
+        if not keys or not self.cache:
+            return None, make_reports()
+        reports = make_reports()
+        with stage("cache", self.result.seconds):
+            matched = 0
+            # keys first: zip stops on them without taking one report too many
+            for key, report in zip(keys, reports, strict=False):
+                if self.cache.key(report) != key:
+                    break
+                matched += 1
+            if matched < len(keys):  # a report changed, moved or went: start again
+                self.result.skipped.clear()
+                return None, make_reports()
+            state = self.cache.state()
+        self.cache.used.update(keys)
+        self.keys = list(keys)
+        self.result.cached += len(keys)
+        return state, reports
+
+    def _workers_pool(self) -> Executor | None:
+        """The worker processes, started when the first report needs extracting (a rebuild
+        that finds everything in the cache starts none)."""
+        if self.pool is None and self.workers > 1:
             pool = start_workers(self.workers, self.gaz, self.lex, self.options.reference_dir)
             self.pool = self._exits.enter_context(_shutting_down(pool))
-        return self
+        return self.pool
 
     def __exit__(self, *exc: object) -> None:
         self._exits.close()
@@ -199,8 +290,10 @@ class Extraction:
             with stage("cache", self.result.seconds):
                 keys = [self.cache.key(r) for r in reports]
                 stored = self.cache.get_many(k for k in keys if k)
+                self.keys.extend(keys)  # type: ignore[arg-type]
         misses = [r for r, k in zip(reports, keys, strict=True) if k not in stored]
-        future = submit(self.pool, misses) if misses and self.pool else None
+        pool = self._workers_pool() if misses else None
+        future = submit(pool, misses) if pool else None
         return _Batch(reports, keys, stored, misses, future)
 
     def _finish(self, batch: _Batch) -> Iterator[ReportFacts]:
@@ -208,22 +301,25 @@ class Extraction:
             fresh = iter(batch.future.result() if batch.future else batch.misses)
         new: dict[str, bytes] = {}
         for report, key in zip(batch.reports, batch.keys, strict=True):
-            facts = self._stored(batch.stored[key]) if key in batch.stored else None
-            if facts is None:
-                facts = self._fresh(next(fresh), report)
-                self.result.extracted += 1
-                if key and self.cache:
-                    with stage("cache", self.result.seconds):
-                        new[key] = cache.dumps(facts)
-            else:
-                self.result.cached += 1
+            item: bytes | Report = next(fresh) if key not in batch.stored else report
+            if key in batch.stored:
+                facts = self._stored(batch.stored[key])
+                if facts is not None:
+                    self.result.cached += 1
+                    yield facts
+                    continue  # else an entry this version cannot read: extract it here
+            facts = self._fresh(item, report)
+            self.result.extracted += 1
+            if key and self.cache:
+                with stage("cache", self.result.seconds):
+                    new[key] = item if isinstance(item, bytes) else cache.dumps(facts)
             yield facts
         if new and self.cache:
             with stage("cache", self.result.seconds):
                 self.cache.put_many(new)
 
     def _fresh(self, item: bytes | Report, report: Report) -> ReportFacts:
-        """Facts a worker sent (pickled), or those of a report to extract here."""
+        """Facts a worker sent (pickled), or those of ``report``, extracted here."""
         with stage("extract", self.result.seconds):
             if isinstance(item, bytes):
                 return cache.loads(item)
@@ -253,7 +349,11 @@ def _batched(items: Iterable[Report], size: int) -> Iterator[list[Report]]:
 
 
 def _workers(files: list[Path], options: BuildOptions) -> int:
-    wanted = options.workers or default_workers()
+    """The number of extraction processes: as asked, or by default one per core unless
+    the input is small."""
+    if options.workers is not None:
+        return max(1, options.workers)
+    wanted = default_workers()
     if wanted <= 1:
         return 1
     size = 0
@@ -265,6 +365,20 @@ def _workers(files: list[Path], options: BuildOptions) -> int:
         if size >= SMALL_INPUT_BYTES:
             return wanted
     return 1
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while the graph grows: the builder makes millions of tuples and
+    no cycles, and each collection would walk all of them (a second in ten at 10,000
+    reports)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,8 +66,7 @@ EVIDENCE_START, EVIDENCE_END = term(SKG.evidenceStart), term(SKG.evidenceEnd)
 DERIVED, CERTAINTY, AFFECTS = term(PROV.wasDerivedFrom), term(SKG.certainty), term(SKG.affects)
 FATALITIES, LOCATION = term(SKG.fatalities), term(SKG.location)
 CONTROLLED_BY = term(SKG.controlledBy)
-ROLES = ((term(SKG.agent), "agent"), (term(SKG.target), "target"),
-         (LOCATION, "location"), (term(SKG.claimedBy), "claimed_by"))  # fmt: skip
+AGENT, TARGET, CLAIMED_BY = term(SKG.agent), term(SKG.target), term(SKG.claimedBy)
 PARENT_LINKS = (str(SKG.locatedIn), str(SKG.partOf))
 XSD_DATE, XSD_INTEGER, XSD_BOOLEAN = str(XSD.date), str(XSD.integer), str(XSD.boolean)
 TRUE = literal("true", XSD_BOOLEAN)
@@ -93,8 +93,25 @@ class GraphBuilder:
         self._entity_keys: dict[str, frozenset[str]] = {}
         self._pairs = self.table.by_predicate
         self._typed: set[str] = set()
+        self._spelled: set[tuple[str, frozenset[str]]] = set()
+        self._evidence: tuple[str, Term] = ("", "")  # the last sentence and its literal
         self._spellings: dict[str, tuple[str, set[str]]] = {}
         self._finished = False
+
+    def state(self) -> dict:
+        """Everything the builder has accumulated (not the gazetteer), for ``restore``:
+        taken before ``finish``, so that the reports added after it are finished too."""
+        if self._finished:
+            raise ValueError("the state of a finished graph cannot take more reports")
+        return {k: v for k, v in vars(self).items() if k not in ("gaz", "_pairs")}
+
+    @classmethod
+    def restore(cls, gaz: Gazetteer, state: dict) -> GraphBuilder:
+        """A builder that goes on from a saved ``state()`` (made with the same gazetteer)."""
+        builder = cls(gaz, state["base"])
+        vars(builder).update(state)
+        builder._pairs = builder.table.by_predicate
+        return builder
 
     def iri(self, key: str) -> Term:
         node = self._iris.get(key)
@@ -196,6 +213,12 @@ class GraphBuilder:
         entity = self.entities.get(key) or self.gaz.entities.get(key)
         if entity is None:
             return
+        # The outcome depends on the entity's names and these spellings only, and an
+        # entity's names do not change during a build: the same set twice adds nothing new.
+        seen = (key, frozenset(surfaces))
+        if seen in self._spelled:
+            return
+        self._spelled.add(seen)
         known = self._name_keys(key, entity)
         added: set[str] = set()
         for surface in sorted(surfaces):
@@ -254,42 +277,35 @@ class GraphBuilder:
 
     def add_event(self, event: Event, r: Term, report_iri: str, report: Report) -> None:
         s = event.sentence
-        node = self.iri(
-            "event/"
-            + short_hash(
-                report_iri,
-                s.start,
-                event.trigger_start,
-                event.type,
-                event.location,
-                event.agent,
-                event.target,
-            )
-        )
-        self.add(node, TYPE, EVENT)
-        self.add(node, TYPE, self.skg(event.type))
-        self.add(node, TRIGGER, literal(event.trigger))
+        ident = (event.trigger_start, event.type, event.location, event.agent, event.target)
+        node = self.iri("event/" + short_hash(report_iri, s.start, *ident))
+        add = self.add
+        add(node, TYPE, EVENT)
+        add(node, TYPE, self.skg(event.type))
+        add(node, TRIGGER, literal(event.trigger))
         self._add_evidence(node, s, r)
-        self.add(node, CERTAINTY, self.skg(event.certainty))
-        for pred, role in ROLES:
-            key = getattr(event, role)
+        add(node, CERTAINTY, self.skg(event.certainty))
+        for pred, key in ((AGENT, event.agent), (TARGET, event.target),
+                          (LOCATION, event.location), (CLAIMED_BY, event.claimed_by)):  # fmt: skip
             if key:
-                self.add(node, pred, self.iri(key))
+                add(node, pred, self.iri(key))
                 self.add_entity(key)
         if event.affects:
-            self.add(node, AFFECTS, self.iri(event.affects))
+            add(node, AFFECTS, self.iri(event.affects))
         if event.start:
-            self.add(node, START, _date(event.start))
+            add(node, START, _date(event.start))
         if event.end:
-            self.add(node, END, _date(event.end))
+            add(node, END, _date(event.end))
         if not event.start and report.period:
-            self.add(node, PERIOD_START, _date(report.period.start))
-            self.add(node, PERIOD_END, _date(report.period.end))
+            add(node, PERIOD_START, _date(report.period.start))
+            add(node, PERIOD_END, _date(report.period.end))
         if event.fatalities is not None:
-            self.add(node, FATALITIES, _integer(event.fatalities))
+            add(node, FATALITIES, _integer(event.fatalities))
 
     def _add_evidence(self, node: Term, s: Sentence, r: Term) -> None:
-        self.add(node, EVIDENCE, literal(s.text))
+        if self._evidence[0] != s.text:  # a sentence's events come one after another
+            self._evidence = (s.text, literal(s.text))
+        self.add(node, EVIDENCE, self._evidence[1])
         self.add(node, EVIDENCE_START, _integer(s.start))
         self.add(node, EVIDENCE_END, _integer(s.end))
         self.add(node, DERIVED, r)
@@ -327,15 +343,16 @@ class GraphBuilder:
 
     def save_turtle(self, path: Path) -> None:
         """Write the finished graph to ``path`` as sorted Turtle."""
-        save_turtle(self.finish().sorted_triples(), self.prefixes(), path)
+        save_turtle(self.finish(), self.prefixes(), path)
 
 
+@lru_cache(maxsize=4096)
 def _date(d: date) -> Term:
     return literal(d.isoformat(), XSD_DATE)
 
 
 def _integer(n: int) -> Term:
-    return literal(str(n), XSD_INTEGER)
+    return f'"{n}"^^<{XSD_INTEGER}>'  # digits need no escaping
 
 
 def _add_used_terms(table: TripleTable) -> None:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import groupby
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -123,16 +122,31 @@ class TripleTable:
     def objects(self, predicate: str) -> set[str]:
         return {o for _, o in self.by_predicate.get(predicate, ())}
 
-    def sorted_triples(self) -> list[tuple[str, str, str]]:
-        return sorted((s, p, o) for p, pairs in self.by_predicate.items() for s, o in pairs)
-
     def graph(self, prefixes: Mapping[str, str] | None = None) -> Graph:
         """A read-only rdflib Graph over these triples."""
         store = TableStore(self)
-        graph = Graph(store=store)
+        graph = TableGraph(store)
         for prefix, namespace in (prefixes or {}).items():
             store.bind(prefix, URIRef(namespace))
         return graph
+
+
+class TableGraph(Graph):
+    """The rdflib Graph of a TableStore, with a short path for reading one predicate's
+    pairs (what ``kg.graphdata`` does for every term of the contract)."""
+
+    def __init__(self, store: TableStore) -> None:
+        super().__init__(store=store)
+        self.table_store = store
+
+    def subject_objects(self, predicate=None, unique: bool = False):  # type: ignore[override]
+        if predicate is None or not isinstance(predicate, URIRef):
+            yield from super().subject_objects(predicate, unique)
+            return
+        yield from self.table_store.pairs(from_rdflib(predicate))
+
+
+_NO_CONTEXTS: Iterator = iter(())  # exhausted, so safe to share
 
 
 class TableStore(Store):
@@ -150,16 +164,25 @@ class TableStore(Store):
             node = self._terms[term] = to_rdflib(term)
         return node
 
+    def pairs(self, predicate: str) -> Iterator[tuple[Node, Node]]:
+        """(subject, object) of every triple with ``predicate``, as rdflib terms."""
+        terms, node = self._terms, self._node
+        for subject, obj in self.table.by_predicate.get(predicate, ()):
+            # The lookups are inlined: this loop runs once per triple read.
+            yield terms.get(subject) or node(subject), terms.get(obj) or node(obj)
+
     def triples(self, triple_pattern, context=None) -> Iterator:  # type: ignore[override]
         s, p, o = (None if t is None else from_rdflib(t) for t in triple_pattern)
         predicates = [p] if p is not None else sorted(self.table.by_predicate)
-        no_contexts: tuple = ()
+        terms, node = self._terms, self._node
         for pred in predicates:
-            pred_node = self._node(pred)
+            pred_node = node(pred)
             for subject, obj in self.table.by_predicate.get(pred, ()):
                 if (s is None or subject == s) and (o is None or obj == o):
-                    triple = (self._node(subject), pred_node, self._node(obj))
-                    yield triple, iter(no_contexts)
+                    # The lookups are inlined: this loop runs once per triple read.
+                    s_node = terms.get(subject) or node(subject)
+                    o_node = terms.get(obj) or node(obj)
+                    yield (s_node, pred_node, o_node), _NO_CONTEXTS
 
     def __len__(self, context=None) -> int:
         return len(self.table)
@@ -190,7 +213,8 @@ class TableStore(Store):
 
 
 class _Abbreviator:
-    """Term strings -> Turtle: prefixed names, bare numbers and booleans."""
+    """Term strings -> Turtle: prefixed names, bare numbers and booleans (memoised: most
+    terms repeat)."""
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         # Longest namespace first, so "skg:" wins over a shorter namespace it extends.
@@ -198,14 +222,12 @@ class _Abbreviator:
         self.cache: dict[str, str] = {}
 
     def __call__(self, term: str) -> str:
-        if term.startswith("<"):
-            short = self.cache.get(term)
-            if short is None:
-                short = self.cache[term] = self._iri(term)
-            return short
-        if term.startswith('"') and term.endswith(">"):
-            return self._typed(term)
-        return term
+        if term[-1] == '"' or term[0] == "_":
+            return term  # a plain literal or a blank node: as N-Triples writes it
+        short = self.cache.get(term)
+        if short is None:
+            short = self.cache[term] = self._iri(term) if term[0] == "<" else self._literal(term)
+        return short
 
     def _iri(self, term: str) -> str:
         value = term[1:-1]
@@ -214,8 +236,10 @@ class _Abbreviator:
                 return f"{prefix}:{value[len(namespace) :]}"
         return term
 
-    def _typed(self, term: str) -> str:
+    def _literal(self, term: str) -> str:
         body, _, suffix = term.rpartition('"')
+        if not suffix.startswith("^^"):
+            return term  # a language tag
         datatype = suffix[2:]
         bare = _BARE.get(datatype)
         if bare is not None and bare.fullmatch(body[1:]):
@@ -223,31 +247,43 @@ class _Abbreviator:
         return f'{body}"^^{self(datatype)}'
 
 
-def write_turtle(
-    triples: Iterable[tuple[str, str, str]], prefixes: Mapping[str, str], out: IO[str]
-) -> None:
-    """Write sorted ``triples`` as Turtle: one block per subject, rdf:type first as ``a``."""
+def write_turtle(table: TripleTable, prefixes: Mapping[str, str], out: IO[str]) -> None:
+    """Write ``table`` as Turtle: subjects sorted, one block each, rdf:type first as ``a``,
+    then predicates and objects sorted."""
     short = _Abbreviator(prefixes)
     for prefix, namespace in sorted(prefixes.items()):
         out.write(f"@prefix {prefix}: <{namespace}> .\n")
-    for subject, group in groupby(triples, key=lambda t: t[0]):
-        pairs = [(p, o) for _, p, o in group]
-        types = [o for p, o in pairs if p == RDF_TYPE]
-        lines = []
-        if types:
-            lines.append("a " + ",\n        ".join(short(o) for o in types))
-        for predicate, objects in groupby((po for po in pairs if po[0] != RDF_TYPE), key=_first):
-            values = ",\n        ".join(short(o) for _, o in objects)
-            lines.append(f"{short(predicate)} {values}")
-        out.write(f"\n{short(subject)} " + " ;\n    ".join(lines) + " .\n")
+    by_subject: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    for predicate, pairs in table.by_predicate.items():
+        # Sort keys: "" puts rdf:type first; an object sorts by its N-Triples form.
+        key = "" if predicate == RDF_TYPE else predicate
+        for s, o in pairs:
+            by_subject[s].append((key, o))
+    heads = {key: f" ;\n    {short(key)} " for key in table.by_predicate}
+    heads[""] = " ;\n    a "
+    chunk: list[str] = []
+    for subject in sorted(by_subject):
+        chunk.append(_block(short(subject), sorted(by_subject[subject]), heads, short))
+        if len(chunk) >= 4096:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
 
 
-def _first(pair: tuple[str, str]) -> str:
-    return pair[0]
+def _block(
+    subject: str, rows: list[tuple[str, str]], heads: dict[str, str], short: _Abbreviator
+) -> str:
+    """One subject's triples: ``s a T ;\n    p o1,\n        o2 .``"""
+    parts = []
+    last = None
+    for predicate, obj in rows:
+        parts.append(",\n        " if predicate == last else heads[predicate])
+        last = predicate
+        parts.append(obj if obj[-1] == '"' else short(obj))
+    # The first head's " ;\n    " becomes the space after the subject.
+    return f"\n{subject} {''.join(parts)[7:]} .\n"
 
 
-def save_turtle(
-    triples: Iterable[tuple[str, str, str]], prefixes: Mapping[str, str], path: Path
-) -> None:
+def save_turtle(table: TripleTable, prefixes: Mapping[str, str], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        write_turtle(triples, prefixes, out)
+        write_turtle(table, prefixes, out)
