@@ -81,6 +81,14 @@ def build(
             "extract every report afresh and leave the cache alone).",
         ),
     ] = True,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="Also write the graph to a store: oxigraph:DIR or http(s)://HOST/... (a SPARQL "
+            "1.1 server with Update and the Graph Store Protocol); one named graph per report, "
+            "replaced when the report is rebuilt."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Build graph.ttl, graph.html, analysis.json and analysis.md from reports."""
@@ -101,14 +109,24 @@ def build(
     progress = None if quiet else _progress
     try:
         result = run_build(paths, out, options, progress)
+        stored = _write_store(out / "graph.ttl", store) if store else None
     except KGError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted: the previous output is left as it was", 130)
     if not quiet:
         _summary(result)
+        if stored is not None:
+            typer.echo(f"stored in {store}: {stored} triples")
     if result.skipped:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _write_store(graph_file: Path, spec: str) -> int:
+    """Write a built graph into a store; returns the store's triple count."""
+    from kg.store import write_build_to_store
+
+    return write_build_to_store(graph_file, spec).store_triples
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -282,7 +300,10 @@ def analyze(
 
 @app.command("export")
 def export_graph(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, geojson, csv, trig, nquads or jsonld.")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="graphml, gexf, geojson, csv, trig, nquads or jsonld."),
+    ],
     graph: Annotated[Path, typer.Option("--graph", "-g", help="Built graph.")] = DEFAULT_GRAPH,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File or folder to write (default: stdout).")

@@ -1,5 +1,6 @@
 """The CLI end to end on the sample corpus, and every user mistake as one line."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,15 @@ def test_failed_build_leaves_previous_output(sample_build: Path, tmp_path: Path)
     bad.write_bytes(b"\x00\x00")
     assert kg("build", str(bad), "--out", str(out)).returncode == 1
     assert (out / "graph.ttl").read_bytes() == before
+
+
+def test_build_into_an_oxigraph_store_twice_keeps_the_triple_count(tmp_path: Path):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    counts = []
+    for _ in range(2):
+        result = kg("build", "--out", str(tmp_path / "out"), "--store", store)
+        assert result.returncode == 0, result.stderr
+        counts.append(re.search(r"stored in .*: (\d+) triples", result.stdout).group(1))
+    assert counts[0] == counts[1]
+    rows = kg("query", "who-fights-whom", "--store", store, "--format", "csv")
+    assert rows.returncode == 0 and "ISIS" in rows.stdout
