@@ -32,6 +32,7 @@ from kg.resources import PACKAGE_DIR, data_file, ontology_file
 
 CACHE_DIR = ".kg-cache"
 STATE_FILE = "graph-state.pickle"
+STATE_TEMP_PREFIX = ".state-"  # + the writing process's id
 FORMAT = 1  # bump when the stored layout changes
 # Modules outside kg/extract that extraction's results are made of.
 SHARED_SOURCES = ("model.py", "normalize.py")
@@ -110,15 +111,18 @@ class FactCache:
         try:
             with (self.folder / STATE_FILE).open("rb") as handle:
                 saved, keys = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        except Exception:  # missing, cut short or not ours: there is no state to resume
             return None
         return keys if saved == identity else None
 
-    def state(self) -> object:
-        """The saved graph state itself (after its header)."""
-        with (self.folder / STATE_FILE).open("rb") as handle:
-            pickle.load(handle)
-            return pickle.load(handle)
+    def state(self) -> object | None:
+        """The saved graph state itself (after its header); None if it cannot be read."""
+        try:
+            with (self.folder / STATE_FILE).open("rb") as handle:
+                pickle.load(handle)
+                return pickle.load(handle)
+        except Exception:  # cut short or not ours: build without it
+            return None
 
     def __enter__(self) -> FactCache:
         return self
@@ -139,7 +143,7 @@ def builder_version(version: str, base: str) -> str:
 def save_state(folder: Path, identity: str, keys: list[str], state: object) -> None:
     """Save the graph state after the reports of ``keys`` (atomically: a build killed
     while saving leaves the previous state)."""
-    fd, tmp = tempfile.mkstemp(prefix=".state-", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f"{STATE_TEMP_PREFIX}{os.getpid()}-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump((identity, keys), handle, protocol=pickle.HIGHEST_PROTOCOL)

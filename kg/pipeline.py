@@ -29,7 +29,14 @@ from itertools import islice
 from pathlib import Path
 
 from kg import cache
-from kg.cache import CACHE_DIR, FactCache, builder_version, extractor_version, save_state
+from kg.cache import (
+    CACHE_DIR,
+    STATE_TEMP_PREFIX,
+    FactCache,
+    builder_version,
+    extractor_version,
+    save_state,
+)
 from kg.errors import InputError, KGError, StageError
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.lexicon import Lexicon
@@ -101,7 +108,7 @@ def build(
     options = options or BuildOptions()
     result = BuildResult(out_dir=out_dir)
     files = find_inputs(inputs)
-    remove_stale_staging(out_dir)
+    remove_leftovers(out_dir)
     with stage("load", result.seconds):
         gaz, lex = load_reference(options.reference_dir)
     with _collector_paused(), Extraction(files, out_dir, options, result, gaz, lex) as extraction:
@@ -243,17 +250,19 @@ class Extraction:
         if not keys or not self.cache:
             return None, make_reports()
         reports = make_reports()
+        matched = 0
+        # keys first: zip stops on them without taking one report too many
+        for key, report in zip(keys, reports, strict=False):
+            with stage("cache", self.result.seconds):
+                same = self.cache.key(report) == key
+            if not same:
+                break
+            matched += 1
         with stage("cache", self.result.seconds):
-            matched = 0
-            # keys first: zip stops on them without taking one report too many
-            for key, report in zip(keys, reports, strict=False):
-                if self.cache.key(report) != key:
-                    break
-                matched += 1
-            if matched < len(keys):  # a report changed, moved or went: start again
-                self.result.skipped.clear()
-                return None, make_reports()
-            state = self.cache.state()
+            state = self.cache.state() if matched == len(keys) else None
+        if state is None:  # a report changed, moved or went (or the state is unreadable)
+            self.result.skipped.clear()
+            return None, make_reports()
         self.cache.used.update(keys)
         self.keys = list(keys)
         self.result.cached += len(keys)
@@ -434,17 +443,24 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_staging(out_dir: Path) -> None:
-    """Remove staging folders of builds that were killed (their process is gone)."""
-    if not out_dir.is_dir():
-        return
-    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
-        if folder.is_dir() and not _alive(_staging_pid(folder.name)):
-            shutil.rmtree(folder, ignore_errors=True)
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove what builds that were killed left behind (their process is gone): staging
+    folders, and half-written graph states in the cache."""
+    leftovers = [
+        *out_dir.glob(f"{STAGING_PREFIX}*"),
+        *(out_dir / CACHE_DIR).glob(f"{STATE_TEMP_PREFIX}*"),
+    ]
+    for path in leftovers:
+        prefix = STAGING_PREFIX if path.name.startswith(STAGING_PREFIX) else STATE_TEMP_PREFIX
+        if not _alive(_pid_in(path.name, prefix)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
-def _staging_pid(name: str) -> int | None:
-    head = name[len(STAGING_PREFIX) :].split("-", 1)[0]
+def _pid_in(name: str, prefix: str) -> int | None:
+    head = name[len(prefix) :].split("-", 1)[0]
     return int(head) if head.isdigit() else None
 
 

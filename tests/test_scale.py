@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.cache import CACHE_DIR, extractor_version
+from kg.cache import CACHE_DIR, STATE_FILE, extractor_version
 from kg.pipeline import BuildOptions, BuildResult, build
 from kg.resources import ontology_file
 from kg.triples import TripleTable, from_rdflib, iri, literal, save_turtle, to_rdflib
@@ -95,6 +95,26 @@ def test_rebuild_after_adding_a_report_extracts_only_that_report(
     assert full.triples == again.triples
 
 
+@pytest.mark.parametrize("change", ["added first", "changed in the middle", "last removed"])
+def test_any_change_rebuilds_to_the_full_graph(corpus: Path, tmp_path: Path, change: str):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    out = tmp_path / "out"
+    build([folder], out, BuildOptions(workers=2))
+    files = sorted(folder.glob("*.txt"))
+    if change == "added first":
+        (folder / "aa-new.txt").write_text(next(_generator().reports(1, seed=98)), "utf-8")
+    elif change == "changed in the middle":
+        text = files[1].read_text("utf-8")
+        files[1].write_text(text.replace(" on ", " reportedly on ", 3), "utf-8")
+    else:
+        files[-1].unlink()
+    again = build([folder], out, BuildOptions(workers=2))
+    assert again.extracted < 60
+    build([folder], tmp_path / "full", BuildOptions(workers=1, cache=False))
+    assert _ttl(out) == _ttl(tmp_path / "full")
+
+
 def test_no_cache_neither_reads_nor_writes_the_cache(corpus: Path, tmp_path: Path):
     result = build([corpus], tmp_path, BuildOptions(workers=1, cache=False))
     assert result.cached == 0 and not (tmp_path / CACHE_DIR).exists()
@@ -123,11 +143,18 @@ def test_a_changed_gazetteer_invalidates_the_cache(tmp_path: Path):
 def test_a_corrupt_cache_is_rebuilt(corpus: Path, tmp_path: Path):
     one_file = sorted(corpus.glob("*.txt"))[:1]
     build(one_file, tmp_path, BuildOptions(workers=1))
+    graph = _ttl(tmp_path)
+    (tmp_path / CACHE_DIR / STATE_FILE).write_bytes(b"\x80\x05garbage" * 100)
+    result = build(one_file, tmp_path, BuildOptions(workers=1))
+    assert (result.extracted, result.cached) == (0, 50)  # from the facts
+    assert _ttl(tmp_path) == graph
     (tmp_path / CACHE_DIR / "facts.sqlite").write_bytes(b"not a database" * 100)
+    (tmp_path / CACHE_DIR / STATE_FILE).unlink()
     for stale in (tmp_path / CACHE_DIR).glob("facts.sqlite-*"):
         stale.unlink()
     result = build(one_file, tmp_path, BuildOptions(workers=1))
     assert result.extracted == 50
+    assert _ttl(tmp_path) == graph
 
 
 # --------------------------------------------------------------------------- Turtle
