@@ -425,19 +425,9 @@ def _time_precision(event: EventRow) -> int:
 def to_quads(graph: Graph, fmt: str) -> str:
     """TriG or N-Quads with one named graph per report (its IRI) plus the shared terms'
     graph, sorted: the provenance of every fact survives the export."""
-    import pyoxigraph as ox
+    from kg.store import report_quads
 
-    from kg.store import DEFAULT_PREFIXES, _to_oxigraph, split_by_report
-
-    quads = [
-        ox.Quad(*(_to_oxigraph(t) for t in triple), ox.NamedNode(name))
-        for name, triples in split_by_report(graph).graphs()
-        for triple in triples
-    ]
-    quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
-    kind = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS
-    prefixes = DEFAULT_PREFIXES if fmt == "trig" else None
-    return ox.serialize(quads, format=kind, prefixes=prefixes).decode("utf-8")
+    return report_quads(graph, fmt)[0].decode("utf-8")
 
 
 def jsonld_context() -> dict[str, Any]:

@@ -217,21 +217,29 @@ def export_report_graphs(build: BuildInput, path: Path) -> int:
 
     pyoxigraph writes it: rdflib's Dataset serializers warn about their own deprecated API.
     """
+    kinds = {".trig": "trig", ".nq": "nquads"}
+    kind = kinds.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(f"{path}: export as .trig or .nq")
+    data, count = report_quads(build, kind)
+    atomic_write_bytes(path, data)
+    return count
+
+
+def report_quads(build: BuildInput, kind: str) -> tuple[bytes, int]:
+    """The build as sorted TriG (``kind="trig"``) or N-Quads, one named graph per report plus
+    SHARED_GRAPH, and the number of quads."""
     import pyoxigraph as ox
 
-    formats = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
-    fmt = formats.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: export as .trig or .nq")
+    fmt = ox.RdfFormat.TRIG if kind == "trig" else ox.RdfFormat.N_QUADS
     quads = [
         ox.Quad(*(_to_oxigraph(t) for t in triple), ox.NamedNode(name))
         for name, triples in to_build_graphs(build).graphs()
         for triple in triples
     ]
     quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
-    prefixes = DEFAULT_PREFIXES if fmt == ox.RdfFormat.TRIG else None
-    atomic_write_bytes(path, ox.serialize(quads, format=fmt, prefixes=prefixes))
-    return len(quads)
+    prefixes = DEFAULT_PREFIXES if kind == "trig" else None
+    return ox.serialize(quads, format=fmt, prefixes=prefixes), len(quads)
 
 
 QUAD_SUFFIXES = (".trig", ".nq")
