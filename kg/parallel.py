@@ -1,5 +1,7 @@
-"""Extraction on several cores: worker processes, each with the gazetteer and lexicon loaded
-once, extract batches of reports.
+"""Work in other processes: extraction on several cores, and output written alongside.
+
+Worker processes, each with the gazetteer and lexicon loaded once, extract batches of
+reports; ``Background`` runs one job (saving the graph) in a forked child meanwhile.
 
 Each report is extracted with a fresh table of minted entities (the unresolved names it
 finds), so its facts depend on that report alone: the same in any worker, in any order, in
@@ -13,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +28,10 @@ from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.report import extract_report
 from kg.model import Report, ReportFacts
+
+# Forked processes share the loaded gazetteer and the built graph for free; macOS has fork
+# but its system libraries do not survive it, so there workers start afresh (spawn).
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
 
 # Per worker process: what the initializer loaded. Set once per process, read by each task.
 _WORKER: dict[str, object] = {}
@@ -40,10 +47,10 @@ def default_workers() -> int:
 def load_reference(reference_dir: Path | None = None) -> tuple[Gazetteer, Lexicon]:
     """The gazetteer (shipped, or places.ttl/actors.ttl of ``reference_dir``) and lexicon."""
     if reference_dir is None:
-        return load_gazetteer(), load_lexicon()
-    return load_gazetteer(
-        reference_dir / "places.ttl", reference_dir / "actors.ttl"
-    ), load_lexicon()
+        gaz = load_gazetteer()
+    else:
+        gaz = load_gazetteer(reference_dir / "places.ttl", reference_dir / "actors.ttl")
+    return gaz, load_lexicon()
 
 
 class ExtractionFailure(Exception):
@@ -67,7 +74,7 @@ def start_workers(
     Where processes fork, they inherit the loaded gazetteer and lexicon; elsewhere each
     loads its own once.
     """
-    if "fork" in multiprocessing.get_all_start_methods():
+    if CAN_FORK:
         # Fork-started pools start every worker at once, before any thread of their own.
         context = multiprocessing.get_context("fork")
         args: tuple = (gaz, lex, None)
@@ -111,7 +118,7 @@ class Background:
     def __init__(self, job: Callable[[], None]) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.seconds = 0.0
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not CAN_FORK:
             began = time.perf_counter()
             job()
             self.seconds = time.perf_counter() - began

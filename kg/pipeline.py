@@ -23,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -56,6 +56,7 @@ OUTPUT_FILES = ("graph.ttl", "graph.html", "map.html", "analysis.json", "analysi
 STAGING_PREFIX = ".kg-build-"
 SMALL_INPUT_BYTES = 256 * 1024  # below this, starting workers costs more than it saves
 BATCH = 16  # reports per task sent to a worker
+INLINE_REPORTS = 2 * BATCH  # the first reports to extract are extracted in this process
 Progress = Callable[[str, int, int], None]
 
 
@@ -181,8 +182,10 @@ def _ingest(
 def _save(builder: GraphBuilder, tally: _Tally, extraction: Extraction, ttl: Path) -> None:
     """Run in the background: the builder's state for the next build, then graph.ttl."""
     if extraction.cache is not None:
-        identity = extraction.state_identity
-        save_state(extraction.cache.folder, identity, extraction.keys, (builder.state(), tally))
+        state = (builder.state(), tally)
+        # The state only saves time: without it the next build replays the cached facts.
+        with suppress(OSError):
+            save_state(extraction.cache.folder, extraction.state_identity, extraction.keys, state)
     builder.save_turtle(ttl)
 
 
@@ -225,6 +228,7 @@ class Extraction:
         self.cache: FactCache | None = None
         self.pool: Executor | None = None
         self.keys: list[str] = []  # the cache keys of the reports so far, in order
+        self.missed = 0  # reports not in the cache so far
         self.state_identity = ""  # what a saved graph state must have been made by
         self._exits = ExitStack()
 
@@ -301,7 +305,9 @@ class Extraction:
                 stored = self.cache.get_many(k for k in keys if k)
                 self.keys.extend(keys)  # type: ignore[arg-type]
         misses = [r for r, k in zip(reports, keys, strict=True) if k not in stored]
-        pool = self._workers_pool() if misses else None
+        self.missed += len(misses)
+        # A few new reports are extracted here: starting workers would take longer.
+        pool = self._workers_pool() if misses and self.missed > INLINE_REPORTS else None
         future = submit(pool, misses) if pool else None
         return _Batch(reports, keys, stored, misses, future)
 
