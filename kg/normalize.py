@@ -60,6 +60,8 @@ def fold_token(token: str) -> str:
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
+
 
 def name_key(name: str) -> str:
     """Key under which two spellings of one name compare equal.
@@ -87,7 +89,8 @@ def name_keys(name: str) -> set[str]:
 
 def tokens_for_key(name: str) -> list[str]:
     """Lower-case words of a name with apostrophes removed and articles dropped."""
-    text = ascii_fold(name).lower().replace("'", "")
+    # The tokenizer drops a possessive "'s" ("People's" reads "People"): names must agree.
+    text = POSSESSIVE.sub("", ascii_fold(name).lower()).replace("'", "")
     raw = re.findall(r"[a-z0-9]+-?", text)
     words: list[str] = []
     for i, piece in enumerate(raw):

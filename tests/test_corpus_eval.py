@@ -38,5 +38,5 @@ def test_supply_lines(scores):
 
 def test_events(scores):
     assert scores.events.f1 >= 0.85
-    assert scores.agent_accuracy >= 0.85
-    assert scores.start_accuracy >= 0.92
+    assert scores.agent_accuracy >= 0.90
+    assert scores.start_accuracy >= 0.93

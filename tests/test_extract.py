@@ -201,3 +201,111 @@ def test_same_day_refers_to_the_last_event_date():
         "missiles at targets in Raqqa the same day."
     )
     assert {str(e.start) for e in f.events} == {"2015-11-03"}
+
+
+@pytest.mark.parametrize(
+    ("body", "event_type", "agent"),
+    [
+        # a subject set off from its verb by "including ...", "supported by ...", "a coalition ..."
+        (
+            "Pro-regime forces, including Hezbollah and the National Defense Forces, seized the "
+            "village of Kinsabba on November 4.",
+            "Seizure",
+            "actor/syrian-regime",
+        ),
+        (
+            "The Syrian Arab Army's 47th Brigade, supported by the National Defense Forces (NDF) "
+            "and Iranian advisers, stormed the town of Morek on November 5.",
+            "GroundOffensive",
+            "actor/syrian-arab-army",
+        ),
+        (
+            "Jaysh al-Fatah, a coalition led by Jabhat al-Nusra and Ahrar al-Sham, captured the "
+            "town of Khan Tuman on November 6.",
+            "Seizure",
+            "actor/jaysh-al-fatah",
+        ),
+        # the first of coordinated subjects leads, also behind an acronym in brackets
+        (
+            "The Kurdish People's Protection Units (YPG) and allied Free Syrian Army (FSA) "
+            "brigades seized the town of Tal Tamr from ISIS on November 2.",
+            "Seizure",
+            "actor/ypg",
+        ),
+        # "X-backed fighters" are the backer's proxies, never the backer itself
+        (
+            "Turkish-backed fighters captured the village of Dabiq on November 7.",
+            "Seizure",
+            "actor/rebels",
+        ),
+        # a claim through a channel is the claimant's own act
+        (
+            "ISIS claimed, via Amaq, a suicide bombing that killed 12 people in Qamishli on "
+            "November 3.",
+            "Attack",
+            "actor/isis",
+        ),
+        # "the group" points at the actor the sentence has just named
+        (
+            "ISIS media claimed that the group had seized the town of al-Qaryatayn on November 6.",
+            "Seizure",
+            "actor/isis",
+        ),
+        # a member noun: "the first group of Russian aircraft"
+        (
+            "The first group of Russian Su-24 aircraft departed Hmeimim Airbase on November 8.",
+            "Withdrawal",
+            "actor/russia",
+        ),
+        # passive with an adverb between the auxiliary and the verb
+        (
+            "The Shi'a towns of Nubl and Zahraa are now encircled by opposition forces.",
+            "Siege",
+            "actor/rebels",
+        ),
+    ],
+)
+def test_agent_of_the_clause(body, event_type, agent):
+    found = [e.agent for e in facts_of(body).events if e.type == event_type]
+    assert found and found[0] == agent, facts_of(body).events
+
+
+def test_object_of_the_main_verb_is_not_the_subject_of_its_participle():
+    f = facts_of(
+        "Regime forces broke the rebel siege of the town of Kuweires on November 10, severing "
+        "the opposition's supply line to al-Bab."
+    )
+    siege = next(e for e in f.events if e.type == "Siege")
+    blockade = next(e for e in f.events if e.type == "Blockade")
+    assert siege.agent == "actor/rebels"
+    assert blockade.agent == "actor/syrian-regime"
+
+
+def test_nominal_events_take_the_agent_their_clause_gives():
+    f = facts_of(
+        "Palmyra was recaptured by pro-regime forces on November 7 after a three-week offensive "
+        "launched from the T4 Airbase. Jaysh al-Fatah seized the Abu Duhur Airbase on November 8, "
+        "ending a siege that rebels had maintained since 2012."
+    )
+    offensive = next(e for e in f.events if e.type == "GroundOffensive")
+    siege = next(e for e in f.events if e.type == "Siege")
+    assert offensive.agent == "actor/syrian-regime"
+    assert siege.agent == "actor/rebels"
+
+
+def test_the_fall_of_a_place_is_its_seizers_act():
+    f = facts_of(
+        "Jaysh al-Fatah seized Jisr al-Shughour on November 3. The fall of Jisr al-Shughour cuts "
+        "the M4 highway between Latakia and Ariha."
+    )
+    blockade = next(e for e in f.events if e.type == "Blockade")
+    assert blockade.agent == "actor/jaysh-al-fatah"
+
+
+def test_a_coalition_in_general_is_not_the_us_led_coalition():
+    f = facts_of(
+        "A broad coalition of opposition groups launched an offensive against regime positions "
+        "in Aleppo City on November 2."
+    )
+    assert "actor/us-led-coalition" not in f.mentions
+    assert "actor/us-led-coalition" in facts_of("The coalition struck ISIS near al-Hol.").mentions

@@ -33,5 +33,5 @@ def test_heldout_entities(scores):
 
 def test_heldout_events(scores):
     assert scores.events.f1 >= 0.82
-    assert scores.agent_accuracy >= 0.73
+    assert scores.agent_accuracy >= 0.83
     assert scores.start_accuracy >= 0.82

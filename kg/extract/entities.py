@@ -63,14 +63,18 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
             found.append((first, last, alias))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     mentions: list[Mention] = []
+    proxies: list[Mention] = []
     taken_until = -1
     for first, last, alias in found:
         if first <= taken_until or _is_not_name(tokens, first, last, clean, gaz):
             continue
         if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
             continue
-        if alias.text.islower() and _head_noun_of_another(clean, tokens, first, mentions):
-            continue  # "the Jaysh al-Fatah coalition", "the rebel coalition": not the US-led one
+        if alias.text.islower() and (
+            _head_noun_of_another(clean, tokens, first, mentions)
+            or _common_noun(clean, tokens[first].start, tokens[last].end, alias, gaz)
+        ):
+            continue  # "the Jaysh al-Fatah coalition", "a coalition of rebel groups": not the US-led one
         taken_until = last
         if first > 0 and not tokens[first - 1].key:
             first -= 1  # the span keeps its article: "ar-Raqqa", "al-Qaim"
@@ -79,7 +83,27 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
         if alias.demonym and role == "name":
             role = "demonym"
         mentions.append(Mention(alias.entity, alias.kind, start, end, clean[start:end], role))
-    return mentions
+        if role == "backer":
+            proxies.extend(_proxy(clean, end, alias.entity, gaz))
+    named = [(m.start, m.end) for m in mentions]
+    return mentions + [p for p in proxies if not any(a < p.end and p.start < b for a, b in named)]
+
+
+_BACKED_FORCE = re.compile(
+    r"^-(?:backed|supported|sponsored)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:fighters|forces|groups|factions|militias|militants|units|proxies|brigades)\b"
+)
+
+
+def _proxy(clean: str, end: int, backer: str, gaz: Gazetteer) -> list[Mention]:
+    """ "Turkish-backed fighters": the forces the backer stands behind in this register."""
+    proxies: dict[str, str] = gaz.words.get("proxies", {})  # type: ignore[assignment]
+    m = _BACKED_FORCE.match(clean[end : end + 60])
+    if m is None or backer not in proxies:
+        return []
+    start = end + m.start() + len(m.group(0)) - len(m.group(0).split()[-1])
+    span_end = end + m.end()
+    return [Mention(proxies[backer], "actor", start, span_end, clean[start:span_end])]
 
 
 _GLUED_NAME_AFTER = re.compile(r"^[ -](?:(?:al|ar|as|ad|ash|az|an|at|el)-)?[A-Z][a-z]")
@@ -159,6 +183,20 @@ def _head_noun_of_another(
     return capitalised or prev.text.lower() in GENERIC_MODIFIERS
 
 
+_INDEFINITE_BEFORE = re.compile(r"\b(?:an?|one|another)\s+(?:[a-z][\w-]*\s+){0,2}$", re.I)
+_COMMON_NOUN_AFTER = re.compile(r"^\s+(?:of|led by|formed by|made up of)\b")
+
+
+def _common_noun(clean: str, start: int, end: int, alias: Alias, gaz: Gazetteer) -> bool:
+    """A name that is also a common noun, used as one: "a broad coalition", "a coalition of"."""
+    if alias.text not in gaz.word_list("common_nouns"):
+        return False
+    return bool(
+        _INDEFINITE_BEFORE.search(clean[max(0, start - 40) : start])
+        or _COMMON_NOUN_AFTER.match(clean[end : end + 20])
+    )
+
+
 GENERIC_MODIFIERS = frozenset(
     [
         "rebel",
@@ -224,6 +262,8 @@ def _role(clean: str, start: int, end: int) -> str:
         return "held"
     if clean[max(0, start - 5) : start].lower() == "anti-":
         return "anti"
+    if re.match(r"\.?-(backed|supported|sponsored)\b", clean[end : end + 12].lower()):
+        return "backer"  # "Turkish-backed fighters": not Turkey's own forces
     return "name"
 
 

@@ -466,7 +466,7 @@ def _agent(
     so_far: list[Event],
 ) -> str | None:
     text = view.clean
-    passive = bool(re.search(r"\b(was|were|been|being|is|are)\s+$", text[a : hit.start], re.I))
+    passive = bool(PASSIVE.search(text[a : hit.start]))
     if hit.trigger.agent_after or passive:
         by = _actor_after(view, r"\b(?:by|to)\s+(?:the\s+)?$", window)
         if by or hit.trigger.agent_after:
@@ -486,10 +486,22 @@ def _agent(
             if actors:
                 return actors[0].key
     subject = _subject(view, hit, a)
+    if subject is None and INCLUDED.match(text[a : hit.start]):
+        subject = _subject(view, hit, 0, stop=a)  # "X, including A and B, seized": X
     if subject:
         return subject
+    if event_class in SHARED_NOUN_CLASSES and SUBORDINATE_NOUN.match(text[a : hit.start]):
+        sentence_agents = [e.agent for e in so_far if e.sentence is view.sentence and e.agent]
+        if sentence_agents:
+            return sentence_agents[0]  # "seized X after a three-week offensive": X's seizer's
     if ACTOR_ANAPHOR.search(text[a : hit.start]):
+        named = [m.key for m in view.actors(0, hit.start) if m.key != CIVILIANS]
+        if named:
+            return named[-1]  # "ISIS media claimed that the group had seized the airbase"
         return _last_actor(memory, so_far)  # "The militants detonated nine SVBIEDs"
+    fallen = FALL_OF.match(text[a : hit.start])
+    if fallen:
+        return _seizer(view, a + fallen.end(), memory)  # "The fall of X cuts the road"
     head_unsure = antecedent is None or antecedent.agent is None or antecedent.type == "Siege"
     if a > 0 and head_unsure and PARTICIPLE_CLAUSE.match(text[a : hit.end]):
         main_subject = _subject(view, hit, 0, stop=a)
@@ -527,6 +539,13 @@ def _is_source(text: str, mention: Mention, hit: TriggerHit) -> bool:
     return not OWN_CLAIM.match(rest)
 
 
+def _seizer(view: SentenceView, at: int, memory: Discourse) -> str | None:
+    """Who the report last said seized the place named at ``at``."""
+    place = next((p.key for p in view.places(at, at + 60) if p.start - at < 3), None)
+    taken = [e.agent for e in memory.events if e.type == "Seizure" and e.location == place]
+    return next((agent for agent in reversed(taken) if agent), None)
+
+
 def _last_actor(memory: Discourse, so_far: list[Event]) -> str | None:
     """The actor a report last told of acting (not civilians)."""
     for event in reversed([*memory.events, *so_far]):
@@ -540,12 +559,14 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
     source of a report ("MSF reported that ...")."""
     text = view.clean
     for mention in reversed(view.actors(a, hit.start if stop is None else stop)):
-        if mention.role in ("held", "anti") or _is_source(text, mention, hit):
+        if mention.role in ("held", "anti", "backer") or _is_source(text, mention, hit):
             continue
         if mention.key == CIVILIANS:
             continue  # civilians suffer events in this register; they do not wage them
         if APPOSED.search(text[a : mention.start]) or ALLY.search(text[a : mention.start]):
             continue  # "(PKK)", "including Hezbollah", "backed by Russian airstrikes"
+        if _in_parenthesis(view, a, mention):
+            continue  # "The SAA's 15th Brigade, supported by the NDF and Hezbollah, opened"
         words = text[a : mention.start].split()
         while words and words[0].lower().strip(",;") in ("", "and", "but", "then", "while"):
             words = words[1:]  # the clause's own conjunction: ", and the coalition conducted"
@@ -558,13 +579,20 @@ def _subject(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = Non
             prev in OBJECT_PREPOSITIONS or (prev == "the" and prev2 in OBJECT_PREPOSITIONS)
         ):
             continue
+        if (
+            prev in ("the", "a", "an")
+            and PAST_VERB.match(prev2)
+            and not _modifies(text, mention, hit)
+        ):
+            continue  # "broke the rebel siege, severing ...": an object, not the subject
         return _head_of_coordination(view, mention, a).key
     return None
 
 
 ACTOR_ANAPHOR = re.compile(
     r"\b(?:the|these|its|their)\s+(?:[\w-]+\s+)?(?:militants|group|jihadists|insurgents|"
-    r"attackers|assailants|gunmen|bombers?|organization|extremists|fighters)\s+(?:\w+ly\s+)?$",
+    r"attackers|assailants|gunmen|bombers?|organization|extremists|fighters)\s+"
+    r"(?:had\s+|has\s+|have\s+)?(?:\w+ly\s+)?$",
     re.I,
 )
 MODAL = re.compile(
@@ -573,14 +601,15 @@ MODAL = re.compile(
     re.I,
 )
 OWN_CLAIM = re.compile(
-    r"^\s+(?:\w+\s+){0,3}?(?:to\b|responsibility\b|credit\b|an?\s|the\s+\w+\s*$|"
+    r"^(?:,\s+(?:via|through)\s+[^,]{1,40},)?\s+(?:\w+\s+){0,3}?(?:to\b|responsibility\b|credit\b|an?\s|the\s+\w+\s*$|"
     r"that\s+(?:they|it|its|their)\b)",
     re.I,
 )
 MEMBER_OF = re.compile(
     r"\b(?:party|parties|units?|elements?|columns?|fighters|forces|members|detachments?|"
     r"battalions?|brigades?|contingents?|ministers|officials|leaders|representatives|delegations?|"
-    r"commanders?|troops|soldiers|militants|militiamen|formations?)\s+of\s+(?:the\s+)?$",
+    r"commanders?|troops|soldiers|militants|militiamen|formations?|groups?|waves?|batch|"
+    r"convoys?|squadrons?|flights?|coalition|alliance)\s+(?:of|from)\s+(?:the\s+)?$",
     re.I,
 )
 NOUN_BY = re.compile(
@@ -595,7 +624,8 @@ SUBJECTLESS = re.compile(
 )
 REPORTING_VERB = re.compile(
     r"^(?:'s)?(?:\s+[\w.'()-]+){0,6}?\s+(?:reported|said|says|claimed|claims|stated|announced|accused|"
-    r"confirmed|denied|alleged|warned|estimated|documented|published|told)\b",
+    r"confirmed|denied|alleged|warned|estimated|documented|published|told|declared|insisted|"
+    r"asserted|noted|added)\b",
     re.I,
 )
 EVENT_NP_BEFORE = re.compile(
@@ -643,6 +673,32 @@ ENABLED = re.compile(
 CONSEQUENCE = re.compile(
     r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I
 )
+INCLUDED = re.compile(
+    r"^[\s,]*(?:including|such as|among them|notably|especially)\b[^,;]*,\s*(?:[\w-]+\s+){0,4}$",
+    re.I,
+)
+SHARED_NOUN_CLASSES = ("GroundOffensive", "Clash")  # a siege is the other side's
+PARENTHESIS = re.compile(
+    r",\s+(?:including|such as|supported by|backed by|aided by|assisted by|alongside|along with|"
+    r"together with|an?\s+(?:[\w-]+\s+){0,3}?(?:coalition|alliance|umbrella|group|faction|"
+    r"grouping|offshoot|affiliate)\b)",
+    re.I,
+)
+SUBORDINATE_NOUN = re.compile(r"^[\s,]*(?:after|following|amid|amidst)\s+(?:[\w-]+\s+){0,5}$", re.I)
+PAST_VERB = re.compile(
+    r"^(?:\w+ed|broke|hit|struck|took|retook|held|led|won|fought|beat|cut|shot|overran|lost)$",
+    re.I,
+)
+RELATIVE_OBJECT = re.compile(r"^\s+(?:that|which)\s+(?:the\s+)?$", re.I)
+RELATIVE_VERB = re.compile(
+    r"^(?:\s+and\s+(?:its|their)\s+(?:allies|partners))?\s+(?:had\s+|has\s+|have\s+)?"
+    r"(?:\w+ly\s+)?(?:\w+ed|began|led|laid|held|fought|imposed|broke|mounted)\b",
+    re.I,
+)
+PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:now\s+|also\s+|still\s+|\w+ly\s+)?$", re.I
+)
+FALL_OF = re.compile(r"^\s*the\s+(?:fall|loss|capture|seizure|recapture)\s+of\s+", re.I)
 RELATIVE = re.compile(r"^[\s,]*(?:which|that|where)\b", re.I)
 DURATION = re.compile(r"\b(?:days|weeks|months|years|a week|a month|a year)\s+of\b", re.I)
 SUBORDINATE = re.compile(r"^[\s,]*(?:after|following|as|while|amid|amidst)\b", re.I)
@@ -652,8 +708,8 @@ BROKEN_SIEGE = re.compile(
     re.I,
 )
 COORDINATION = re.compile(
-    r"^(?:\s*\([A-Z]{2,6}\))?\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
-    r"(?:the\s+)?(?:allied\s+|partner\s+)?$",
+    r"^\)?(?:\s*\([A-Z]{2,6}\))?\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
+    r"(?:the\s+)?(?:several\s+|other\s+|some\s+|various\s+)?(?:allied\s+|partner\s+)?$",
     re.I,
 )
 APPOSED = re.compile(
@@ -668,12 +724,18 @@ ALLY = re.compile(
 )
 
 
+def _in_parenthesis(view: SentenceView, a: int, mention: Mention) -> bool:
+    """Whether the actor stands in a phrase set off after the subject by a comma."""
+    cues = list(PARENTHESIS.finditer(view.clean, a, mention.start))
+    return bool(cues) and bool(view.actors(a, cues[-1].start()))
+
+
 def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Mention:
     """ "Joint ISF and PMF units": the first of coordinated actors leads."""
     actors = view.actors(a, mention.start)
     head = mention
     for prev in reversed(actors):
-        if prev.role in ("held", "anti") or not COORDINATION.match(
+        if prev.role in ("held", "anti", "backer") or not COORDINATION.match(
             view.clean[prev.end : head.start]
         ):
             break
@@ -682,12 +744,21 @@ def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Menti
 
 
 def _noun_agent_after(view: SentenceView, hit: TriggerHit, window: tuple[int, int]) -> str | None:
+    """ "an advance by ISIS", "the siege that rebels had maintained"."""
+    text = view.clean
     for mention in view.actors(*window):
-        gap = view.clean[hit.end : mention.start]
-        if NOUN_BY.match(gap) or ATTRIBUTED_TO.search(view.clean[: mention.start]):
+        gap = text[hit.end : mention.start]
+        if NOUN_BY.match(gap) or ATTRIBUTED_TO.search(text[: mention.start]):
+            return mention.key
+        if RELATIVE_OBJECT.match(gap) and RELATIVE_VERB.match(text[mention.end : window[1]]):
             return mention.key
         break
     return None
+
+
+def _modifies(text: str, mention: Mention, hit: TriggerHit) -> bool:
+    """ "the rebel siege": the actor names whose event the trigger is."""
+    return mention.end <= hit.start and not text[mention.end : hit.start].strip(" -")
 
 
 def _actor_after(view: SentenceView, lead: str, window: tuple[int, int]) -> str | None:
@@ -714,7 +785,9 @@ def _target(
         r"shelled|bombed|ambushed|encircled)\s+(?:the\s+)?(?:positions\s+of\s+)?$"
     )
     for mention in view.actors(*window):
-        if mention.key == agent or (mention.role == "demonym" and event_class != "Airstrike"):
+        if mention.key == agent or mention.role == "backer":
+            continue
+        if mention.role == "demonym" and event_class != "Airstrike":
             continue
         if ALLY.search(text[max(0, mention.start - 30) : mention.start]):
             continue  # "strikes in support of regime forces": an ally, not a target
@@ -931,7 +1004,8 @@ def _build(
         verb_at = max(a, hit.start - 30) + broken.start()
         besieger = view.actors(verb_at, hit.start)
         start, end, target = None, None, _subject(view, hit, a, stop=verb_at)
-        agent = besieger[-1].key if besieger else None
+        relative = _noun_agent_after(view, hit, (hit.end, b))  # "a siege that rebels had kept"
+        agent = besieger[-1].key if besieger else relative
     scope = text[a:b]
     if list_span is not None:  # hedges inside "Homs, and reportedly Deir ez-Zour" are the items'
         inner = slice(list_span[0] - a, list_span[1] - a)
