@@ -309,3 +309,54 @@ def test_a_coalition_in_general_is_not_the_us_led_coalition():
     )
     assert "actor/us-led-coalition" not in f.mentions
     assert "actor/us-led-coalition" in facts_of("The coalition struck ISIS near al-Hol.").mentions
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Regime reinforcements arrived in Hama to support the coming operation against Morek.",
+        "The regime's supply road from Ithriya to Raqqa remains exposed to ISIS raids.",
+    ],
+)
+def test_prospective_and_exposed_events_are_not_created(body):
+    assert {e.type for e in facts_of(body).events} <= {"Deployment"}
+
+
+def test_an_earlier_offensive_named_in_passing_is_not_a_new_event():
+    f = facts_of(
+        "Rebels attacked Atshan, the last position the regime held from its October offensive."
+    )
+    assert [(e.type, e.agent) for e in f.events] == [("Attack", "actor/rebels")]
+
+
+def test_weapons_hit_by_strikes_are_targets_not_attacks():
+    f = facts_of(
+        "The US-led coalition conducted 14 airstrikes near Ramadi on November 4, hitting ISIS "
+        "fighting positions, tunnels and VBIEDs."
+    )
+    assert [(e.type, e.agent) for e in f.events] == [("Airstrike", "actor/us-led-coalition")]
+
+
+def test_storming_a_civilian_venue_is_an_attack():
+    f = facts_of(
+        "ISIS gunmen stormed a shopping mall in Baghdad al-Jadida on November 6.",
+        title="Iraq Situation Report: November 1 - 8, 2015",
+    )
+    assert [(e.type, e.agent) for e in f.events][0] == ("Attack", "actor/isis")
+
+
+def test_a_cut_named_road_is_placed_at_the_city_it_serves():
+    f = facts_of(
+        "Rebels seized the village of Atshan on November 2. The regime nonetheless cut the "
+        "Castello Road on November 7."
+    )
+    blockade = next(e for e in f.events if e.type == "Blockade")
+    assert (blockade.location, blockade.affects) == ("place/aleppo", "supply-line/castello-road")
+
+
+def test_sites_named_with_numbers_and_nearby_items_are_places():
+    f = facts_of(
+        "Rebels attacked the Brigade 90 base near Jaba on November 3. ISIS seized the suburb of "
+        "al-Baghaliyah and the nearby Ayyash area on November 4."
+    )
+    assert {"place/brigade-90-base", "place/ayyash"} <= {e.location for e in f.events}

@@ -342,7 +342,7 @@ def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bo
         ("place", rf"\b(?:{slot}) of ({_NAME}(?:{_AND}{_NAME})*)", True, 0),
         ("place", rf"\bthe ({_NAME}(?:{_AND}{_NAME})*) (?=(?:{slot})\b)", True, 0),
         ("place", rf"\b(?:{direction}) of ({_NAME})", True, 0),
-        ("place", rf"({_NAME}) (?=(?:{sites})\b)", True, 1),
+        ("place", rf"({_NAME}(?: \d{{1,3}})?) (?=(?:{sites})\b)", True, 1),  # "Brigade 82 base"
         ("place", rf"\b(?:{minting}) (?:the |a |an )?({_NAME}(?:{_AND}{_NAME})*)", True, 0),
         ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
         ("actor", rf"\b({_NAME} (?:{actor_nouns}))\b", True, 0),
@@ -354,8 +354,11 @@ def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bo
 
 # Two to four capitalised words, with name particles: "Ahmet Davutoglu", "Staffan de Mistura".
 _PERSON = r"[A-Z][a-z][\w'-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|el)[- ])?[A-Z][\w'-]*){1,3}"
-_AND = r"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?(?:(?:nearby|adjacent|neighbou?ring)\s+)?"
-_ITEM_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
+_NEARBY = r"(?:(?:nearby|adjacent|neighbou?ring)\s+)?"  # "X and the nearby Y": Y is the name
+_AND = rf"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?{_NEARBY}"
+_ITEM_SEPARATOR = re.compile(
+    rf",\s*(?:and\s+|or\s+)?(?:the\s+)?{_NEARBY}|\s+(?:and|or)\s+(?:the\s+)?{_NEARBY}"
+)
 
 
 def _list_items(clean: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -227,7 +227,7 @@ def _events_for(
     a, _ = clause
     if hit.trigger.kind == "adjective":
         return _adjectival(view, memory, hit, clause, so_far)
-    event_class = _event_class(view, hit, a)
+    event_class = _event_class(view, hit, a, lex)
     window = (hit.end, stop)
     if not _plausible(event_class, hit, view, window, text):
         return []
@@ -274,13 +274,15 @@ def _plausible_hits(view: SentenceView, a: int, b: int, hits: list[TriggerHit]) 
     for i, hit in enumerate(hits):
         stop = hits[i + 1].start if i + 1 < len(hits) else b
         if hit.trigger.kind in ("adjective", "support", "platform") or _plausible(
-            _event_class(view, hit, a), hit, view, (hit.end, stop), view.clean
+            hit.trigger.event_class, hit, view, (hit.end, stop), view.clean
         ):
             kept.append(hit)
     return kept
 
 
-def _event_class(view: SentenceView, hit: TriggerHit, a: int) -> str:
+def _event_class(view: SentenceView, hit: TriggerHit, a: int, lex: Lexicon) -> str:
+    if hit.trigger.event_class == "GroundOffensive" and _at_venue(view.clean, hit, lex):
+        return "Attack"  # "gunmen stormed the al-Jawhara shopping mall"
     if hit.trigger.kind != "support":
         return hit.trigger.event_class
     subject = view.clean[a : hit.start]
@@ -290,6 +292,12 @@ def _event_class(view: SentenceView, hit: TriggerHit, a: int) -> str:
     if actors and actors[-1].key in view.air_actors:
         return "Airstrike"
     return "Attack"
+
+
+def _at_venue(text: str, hit: TriggerHit, lex: Lexicon) -> bool:
+    """The object of the assault is a civilian venue, named within a few words."""
+    venue = lex.regex("venues", "civilian").search(text, hit.end, hit.end + 60)
+    return venue is not None and not re.search(r"[,;]", text[hit.end : venue.start()])
 
 
 def _irrealis(text: str, a: int, hit: TriggerHit, lex: Lexicon) -> bool:
@@ -386,6 +394,10 @@ def _plausible(
         return bool(view.places(clause_start, window[1])) or bool(DEFINITE_PLACE.search(after))
     if hit.trigger.kind == "noun" and BACKGROUNDED.search(text[max(0, hit.start - 40) : hit.start]):
         return False  # "civilians fled the fighting": the fighting is told elsewhere
+    if hit.trigger.kind == "noun" and EARLIER_EVENT.search(before):
+        return False  # "the position the regime held from its October offensive"
+    if WEAPON.fullmatch(hit.text) and STRUCK_LIST.search(text[max(0, hit.start - 80) : hit.start]):
+        return False  # "airstrikes hitting ISIS positions, tunnels and VBIEDs": a target
     return not re.match(
         r"\s+(reports?|data|footage|statistics|figures|claims|positions|capabilit\w+|capacity|"
         r"season|units?|aircraft|sorties|helicopters?|jets|drones?|planes|boats|tunnels|vehicles|"
@@ -471,6 +483,9 @@ def _agent(
         by = _actor_after(view, r"\b(?:by|to)\s+(?:the\s+)?$", window)
         if by or hit.trigger.agent_after:
             return by
+    modifier = _modifier(view, hit, a)
+    if modifier is not None:
+        return modifier  # "with support from U.S.-led coalition airstrikes"
     if hit.trigger.kind == "noun":
         by = _noun_agent_after(view, hit, window)
         if by:
@@ -695,6 +710,17 @@ RELATIVE_VERB = re.compile(
     r"(?:\w+ly\s+)?(?:\w+ed|began|led|laid|held|fought|imposed|broke|mounted)\b",
     re.I,
 )
+EARLIER_EVENT = re.compile(
+    r"\b(?:its|their|his|the|an|that)\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|earlier|previous|prior|past|failed|abortive|summer|"
+    r"spring|winter|autumn|20\d\d)\s+(?:[\w-]+\s+)?$"
+)
+WEAPON = re.compile(r"(?:S|SV|V|VB|SVB)?IEDs?|(?:car|truck|suicide)\s+bombs?", re.I)
+STRUCK_LIST = re.compile(
+    r"\b(?:hitting|hit|targeting|targeted|destroying|destroyed|striking|struck)\s+"
+    r"(?:[\w'-]+,?\s+){0,6}$",
+    re.I,
+)
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:now\s+|also\s+|still\s+|\w+ly\s+)?$", re.I
 )
@@ -754,6 +780,17 @@ def _noun_agent_after(view: SentenceView, hit: TriggerHit, window: tuple[int, in
             return mention.key
         break
     return None
+
+
+def _modifier(view: SentenceView, hit: TriggerHit, a: int) -> str | None:
+    """The actor right in front of an event noun: "Russian airstrikes", "the rebel siege"."""
+    actors = view.actors(a, hit.start)
+    if hit.trigger.kind != "noun" or not actors:
+        return None
+    last = actors[-1]
+    if last.role in ("held", "anti", "backer") or not _modifies(view.clean, last, hit):
+        return None
+    return last.key
 
 
 def _modifies(text: str, mention: Mention, hit: TriggerHit) -> bool:
@@ -839,6 +876,8 @@ def _places(
         after = origins or after  # "withdrew toward Souran" still places the withdrawal
     definite = DEFINITE_PLACE.search(text, window[0], after[0].start if after else window[1])
     close = definite and text[window[0] : definite.start()].strip() in ("", "from", "on", "of")
+    if definite and _names_a_line(view, definite):
+        definite = None  # "cut the Castello Road": a named road, not "the road" told before
     if definite and (close or not after):
         wanted_site = definite.group(1).lower() in SITE_NOUNS
         types = {**memory.place_types, **view.place_types}
@@ -868,9 +907,15 @@ def _places(
     before = [p for p in view.places(a, hit.start) if p.role != "held" and not _is_river(p)]
     if before:  # "The town of Mahin in southeastern Homs Province fell to ISIS": the subject
         return _coordinated(text, before)
+    if any(window[0] <= s < window[1] for _, s, _ in view.lines):
+        return []  # "cut the Castello Road": placed where the named road leads
     if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
         return [(antecedent.location, None)]
     return _neighbouring_places(view, hit, a, window)
+
+
+def _names_a_line(view: SentenceView, found: re.Match[str]) -> bool:
+    return any(s < found.end() and found.start() < e for _, s, e in view.lines)
 
 
 def _neighbouring_places(
