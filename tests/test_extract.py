@@ -342,7 +342,7 @@ def test_storming_a_civilian_venue_is_an_attack():
         "ISIS gunmen stormed a shopping mall in Baghdad al-Jadida on November 6.",
         title="Iraq Situation Report: November 1 - 8, 2015",
     )
-    assert [(e.type, e.agent) for e in f.events][0] == ("Attack", "actor/isis")
+    assert next((e.type, e.agent) for e in f.events) == ("Attack", "actor/isis")
 
 
 def test_a_cut_named_road_is_placed_at_the_city_it_serves():
