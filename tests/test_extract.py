@@ -360,3 +360,54 @@ def test_sites_named_with_numbers_and_nearby_items_are_places():
         "al-Baghaliyah and the nearby Ayyash area on November 4."
     )
     assert {"place/brigade-90-base", "place/ayyash"} <= {e.location for e in f.events}
+
+
+def test_the_city_refers_to_the_last_city_not_a_nearer_town():
+    f = facts_of(
+        "ISIS militants attacked Kirkuk and the nearby town of Dibis on November 2. Kurdish "
+        "security forces regained control of the city on November 4.",
+        title="Iraq Situation Report: November 1 - 8, 2016",
+    )
+    seizure = next(e for e in f.events if e.type == "Seizure")
+    assert seizure.location == "place/kirkuk"
+
+
+def test_units_of_the_first_coordinated_actor_lead():
+    f = facts_of("YPG units and Asayish police regained control of Tal Tamr on November 4.")
+    assert next(e.agent for e in f.events if e.type == "Seizure") == "actor/ypg"
+
+
+def test_air_support_is_placed_with_the_event_it_supports():
+    f = facts_of(
+        "In northern Syria, the SDF seized the Tishreen Dam from ISIS on November 6 with "
+        "support from U.S.-led coalition airstrikes."
+    )
+    strike = next(e for e in f.events if e.type == "Airstrike")
+    assert (strike.agent, strike.location) == ("actor/us-led-coalition", "place/tishreen-dam")
+
+
+@pytest.mark.parametrize(
+    ("second", "day"),
+    [
+        ("Turkish-backed fighters captured Jarablus within hours.", 4),
+        ("Rebels captured Jarablus a day later.", 5),
+        (
+            "Rebels seized Jarablus the same day. The fall of Jarablus cuts the road between "
+            "Jarablus and Manbij.",
+            4,
+        ),
+    ],
+)
+def test_dates_carried_from_the_sentence_referred_to(second, day):
+    f = facts_of(f"Turkey launched an offensive toward Jarablus on November 4. {second}")
+    later = [e for e in f.events if e.type in ("Seizure", "Blockade")]
+    assert later and later[-1].start.day == day
+
+
+def test_a_toll_at_the_place_of_the_last_event_takes_its_date():
+    f = facts_of(
+        "ISIS seized the suburb of al-Baghaliyah on November 3. Activists reported that ISIS "
+        "killed at least 40 civilians in al-Baghaliyah."
+    )
+    toll = next(e for e in f.events if e.type == "CivilianCasualties")
+    assert (toll.location, toll.start.day) == ("place/al-baghaliyah", 3)

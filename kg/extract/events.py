@@ -258,6 +258,9 @@ def _events_for(
         if not places:  # "cut the Castello Road": the city the named road serves
             line = _affects(view, memory, clause, event_class)
             places = [(view.line_hubs[line], None)] if line in view.line_hubs else []
+        supported = _supported_event(view, a, hit, so_far)
+        if supported is not None:  # "seized X with support from coalition airstrikes": at X
+            places = [(supported.location, None)]
         span = _list_span(view, places)
         for place, certainty_hint in places or [(None, None)]:
             events.append(
@@ -514,9 +517,9 @@ def _agent(
         if named:
             return named[-1]  # "ISIS media claimed that the group had seized the airbase"
         return _last_actor(memory, so_far)  # "The militants detonated nine SVBIEDs"
-    fallen = FALL_OF.match(text[a : hit.start])
-    if fallen:
-        return _seizer(view, a + fallen.end(), memory)  # "The fall of X cuts the road"
+    fallen = _fallen(view, a, hit, memory)
+    if fallen is not None or FALL_OF.match(text[a : hit.start]):
+        return fallen.agent if fallen else None  # "The fall of X cuts the road": X's seizer
     head_unsure = antecedent is None or antecedent.agent is None or antecedent.type == "Siege"
     if a > 0 and head_unsure and PARTICIPLE_CLAUSE.match(text[a : hit.end]):
         main_subject = _subject(view, hit, 0, stop=a)
@@ -554,11 +557,15 @@ def _is_source(text: str, mention: Mention, hit: TriggerHit) -> bool:
     return not OWN_CLAIM.match(rest)
 
 
-def _seizer(view: SentenceView, at: int, memory: Discourse) -> str | None:
-    """Who the report last said seized the place named at ``at``."""
-    place = next((p.key for p in view.places(at, at + 60) if p.start - at < 3), None)
-    taken = [e.agent for e in memory.events if e.type == "Seizure" and e.location == place]
-    return next((agent for agent in reversed(taken) if agent), None)
+def _fallen(view: SentenceView, a: int, hit: TriggerHit, memory: Discourse) -> Event | None:
+    """ "The fall of X cuts ...": the report's last seizure of X."""
+    fallen = FALL_OF.match(view.clean[a : hit.start])
+    if fallen is None:
+        return None
+    at = a + fallen.end()
+    place = next((p.key for p in view.places(at, hit.start) if p.start - at < 3), None)
+    taken = [e for e in memory.events if e.type == "Seizure" and e.location == place]
+    return taken[-1] if taken else None
 
 
 def _last_actor(memory: Discourse, so_far: list[Event]) -> str | None:
@@ -679,7 +686,12 @@ APPOSITIVE = re.compile(r"(?:,|-)\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}$
 BESIEGED_GAP = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:(?:of|in)\s+)?(?:the\s+)?$", re.I)
 ADJECTIVAL = re.compile(r"\b(?:the|a|an|of|its|their|his|her)\s+$", re.I)
 INSTRUMENT = re.compile(r"\b(?:with|using|via|by means of)\s+(?:[\w-]+\s+){0,2}$", re.I)
-SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+(same|following|next)\s+day\b", re.I)
+SAME_DAY = re.compile(
+    r"\b(?:(?:on\s+)?the\s+(same|following|next)\s+(?:day|morning|night|evening)|"
+    r"(within\s+hours|hours\s+later|later\s+that\s+(?:day|night)|that\s+(?:night|evening)|"
+    r"the\s+same\s+night)|(a\s+day\s+later))\b",
+    re.I,
+)
 ENABLED = re.compile(
     r"\b(?:enabled|enabling|allowed|allowing|helped|helping|permitted|forced|forcing)\s+"
     r"(?:[\w'-]+\s+){0,5}to\s+(?:\w+\s+)?$",
@@ -721,6 +733,11 @@ STRUCK_LIST = re.compile(
     r"(?:[\w'-]+,?\s+){0,6}$",
     re.I,
 )
+SUPPORTING = re.compile(
+    r"\b(?:with\s+(?:the\s+)?(?:\w+\s+)?support\s+(?:of|from)|supported\s+by|backed\s+by|"
+    r"aided\s+by|assisted\s+by|under\s+the\s+cover\s+of)\s+(?:the\s+)?(?:[\w.'-]+\s+){0,3}$",
+    re.I,
+)
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:now\s+|also\s+|still\s+|\w+ly\s+)?$", re.I
 )
@@ -734,7 +751,8 @@ BROKEN_SIEGE = re.compile(
     re.I,
 )
 COORDINATION = re.compile(
-    r"^\)?(?:\s*\([A-Z]{2,6}\))?\s*(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
+    r"^(?:\s+(?:units|forces|fighters|troops|militias?|police))?\)?(?:\s*\([A-Z]{2,6}\))?\s*"
+    r"(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
     r"(?:the\s+)?(?:several\s+|other\s+|some\s+|various\s+)?(?:allied\s+|partner\s+)?$",
     re.I,
 )
@@ -887,6 +905,8 @@ def _places(
             if types.get(p.key) not in ("province", "country", "region")
             and (types.get(p.key) == "site") == wanted_site
         ]
+        if definite.group(1).lower() == "city":  # "the city": the last city, past its towns
+            earlier = [k for k in earlier if types.get(k) == "city"] or earlier
         referent = earlier[-1] if earlier else None
         if referent:
             return [(referent, None)]
@@ -912,6 +932,16 @@ def _places(
     if antecedent is not None and antecedent.location and _definite_subject(text, a, hit):
         return [(antecedent.location, None)]
     return _neighbouring_places(view, hit, a, window)
+
+
+def _supported_event(
+    view: SentenceView, a: int, hit: TriggerHit, so_far: list[Event]
+) -> Event | None:
+    """The event of this sentence that the triggering one (air support) backed."""
+    if not SUPPORTING.search(view.clean[a : hit.start]):
+        return None
+    backed = [e for e in so_far if e.sentence is view.sentence and e.location]
+    return backed[-1] if backed else None
 
 
 def _names_a_line(view: SentenceView, found: re.Match[str]) -> bool:
@@ -1135,10 +1165,17 @@ def _dates(
         return antecedent.start, antecedent.end  # the toll of an event told in the same clause
     if antecedent is not None and _definite_subject(view.clean, a, hit):
         return antecedent.start, None
+    fallen = _fallen(view, a, hit, memory)
+    if fallen is not None:
+        return fallen.start, fallen.end  # "The fall of X cuts the M4": when X fell
     same_day = SAME_DAY.search(view.clean, a, b)
     if same_day and memory.events and memory.events[-1].start:
-        shift = timedelta(days=0 if same_day.group(1).lower() == "same" else 1)
-        return memory.events[-1].start + shift, None
+        next_day = same_day.group(3) or (same_day.group(1) or "same").lower() != "same"
+        return memory.events[-1].start + timedelta(days=1 if next_day else 0), None
+    if hit.trigger.event_class == "CivilianCasualties":
+        cause = _recent_event_at(view, memory)
+        if cause is not None:
+            return cause.start, cause.end  # "ISIS killed 85 civilians in al-Baghaliyah"
     subordinate = SUBORDINATE.match(view.clean[a:b]) and not DURATION.search(view.clean[a:b])
     if a > 0 and subordinate and main:
         return main[0].start, main[0].end  # "captured X on October 12 after warplanes struck it"
@@ -1147,6 +1184,14 @@ def _dates(
         # is about the attack told before, and so is its date.
         return memory.events[-1].start, None
     return None, None
+
+
+def _recent_event_at(view: SentenceView, memory: Discourse) -> Event | None:
+    """A dated event of the previous sentence at a place this sentence names."""
+    places = {p.key for p in view.places(0, len(view.clean))}
+    last = memory.events[-1].sentence if memory.events else None
+    recent = [e for e in memory.events if e.sentence is last and e.start and e.location in places]
+    return recent[-1] if recent else None
 
 
 def _affects(
