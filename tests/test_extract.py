@@ -411,3 +411,63 @@ def test_a_toll_at_the_place_of_the_last_event_takes_its_date():
     )
     toll = next(e for e in f.events if e.type == "CivilianCasualties")
     assert (toll.location, toll.start.day) == ("place/al-baghaliyah", 3)
+
+
+def test_a_toll_is_placed_at_its_cause_and_the_source_is_no_target():
+    f = facts_of(
+        "Three aid workers were reportedly killed in an airstrike near Aleppo City on "
+        "November 3, UN officials said."
+    )
+    toll = next(e for e in f.events if e.type == "CivilianCasualties")
+    strike = next(e for e in f.events if e.type == "Airstrike")
+    assert (toll.location, toll.start.day) == ("place/aleppo", 3)
+    assert strike.target is None
+
+
+def test_the_following_day_is_not_a_clause_boundary():
+    f = facts_of(
+        "Turkish artillery shelled YPG positions near Tal Rifaat on November 3. Turkish guns "
+        "struck YPG positions near Azaz again the following day."
+    )
+    azaz = next(e for e in f.events if e.location == "place/azaz")
+    assert azaz.start.day == 4
+
+
+def test_negotiators_name_their_state_and_every_place_of_a_list_counts():
+    f = facts_of(
+        "Iranian negotiators and Ahrar al-Sham agreed to a ceasefire in Zabadani, al-Fuah, and "
+        "Kafraya on November 5."
+    )
+    talks = [(e.agent, e.location, e.start.day) for e in f.events if e.type == "Negotiation"]
+    assert talks == [
+        ("actor/iran", "place/zabadani", 5),
+        ("actor/iran", "place/al-fuah", 5),
+        ("actor/iran", "place/kafraya", 5),
+    ]
+
+
+def test_a_truce_spoken_of_is_not_a_new_negotiation():
+    f = facts_of(
+        "Violations of the truce continued in northern Latakia, where regime forces shelled "
+        "rebel positions near Kinsabba on November 4."
+    )
+    assert [e.type for e in f.events] == ["Attack"]
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        (
+            "Jaysh al-Fatah seized the Abu al-Duhur Military Airbase on November 4.",
+            "place/abu-al-duhur-airbase",
+        ),
+        (
+            "ISIS shelled the Kuweires Military Airport on November 4.",
+            "place/kuweires-airbase",
+        ),
+        ("PMF units seized the Tal Afar Airbase on November 4.", "place/tal-afar-airbase"),
+        ("Regime forces seized the Palmyra Citadel on November 4.", "place/palmyra-citadel"),
+    ],
+)
+def test_sites_by_any_synonym_and_sites_named_after_towns(body, place):
+    assert place in {e.location for e in facts_of(body).events}

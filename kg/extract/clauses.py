@@ -25,9 +25,8 @@ def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts) if clean[a:b].strip()]
 
 
-_LIST_BEFORE = re.compile(
-    r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*,\s+(?:[a-z]+\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*$"
-)
+_NAME = r"(?:(?:al|ar|as|ad|ash|az|an|at|el)-)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
+_LIST_BEFORE = re.compile(rf"{_NAME},\s+(?:[a-z]+\s+)?{_NAME}$")
 
 
 def _closes_list(clean: str, at: int, boundary: str) -> bool:

@@ -70,6 +70,8 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
             continue
         if alias.kind == "place" and _part_of_longer_name(clean, tokens, first, last, gaz, alias):
             continue
+        if alias.kind == "place" and _names_a_site(clean, tokens[last].end, alias, gaz):
+            continue  # "Tal Afar Airbase" is a site of its own, found in the slot pass
         if alias.text.islower() and (
             _head_noun_of_another(clean, tokens, first, mentions)
             or _common_noun(clean, tokens[first].start, tokens[last].end, alias, gaz)
@@ -290,7 +292,7 @@ def slot_mentions(
             continue
         if kind == "place" and (_fuzzy(name, "actor", gaz) or _is_adjective(name, gaz)):
             continue
-        key = _fuzzy(name, kind, gaz) or _fuzzy(f"{name} {suffix}".strip(), kind, gaz)
+        key = _resolve_slot(name, suffix, kind, gaz)
         if key is None and strong:
             entity = _mint(f"{name} {suffix}".strip() if suffix else name, kind, gaz, minted)
             key = entity.key
@@ -389,6 +391,33 @@ def _is_month(name: str) -> bool:
     return bool(re.match(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", name)) and (
         len(name) <= 9
     )
+
+
+def _resolve_slot(name: str, suffix: str, kind: EntityKind, gaz: Gazetteer) -> str | None:
+    """A name in a slot; with a site word after it, the site rather than the town it is
+    named after ("Tal Afar Airbase" is not Tal Afar)."""
+    if not suffix:
+        return _fuzzy(name, kind, gaz)
+    site = _fuzzy(f"{name} {suffix}", kind, gaz)
+    base = _fuzzy(name, kind, gaz)
+    if site is None and base is not None and gaz.entities[base].place_type == "site":
+        return base
+    return site
+
+
+def _names_a_site(clean: str, end: int, alias: Alias, gaz: Gazetteer) -> bool:
+    """A town's name followed by a capitalised site word names the site."""
+    entity = gaz.entities.get(alias.entity)
+    if entity is None or entity.place_type in ("site", "country", "province", "region"):
+        return False
+    words = gaz.compiled("site_words", lambda: _site_word_pattern(gaz))
+    return bool(words.match(clean, end))
+
+
+def _site_word_pattern(gaz: Gazetteer) -> re.Pattern[str]:
+    capitalised = [w for w in gaz.word_list("site_suffixes") if w[:1].isupper()]
+    words = "|".join(sorted(map(re.escape, capitalised), key=len, reverse=True))
+    return re.compile(rf" (?:{words})\b")
 
 
 def _fuzzy(name: str, kind: EntityKind, gaz: Gazetteer) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from kg.extract.certainty import claimant, hedge_of, sentence_scope_hedge
@@ -140,7 +140,27 @@ def extract_events(view: SentenceView, lex: Lexicon, memory: Discourse) -> list[
         for hit in hits:
             stop = next((h.start for h in cutting if h.start > hit.start), b)
             events.extend(_events_for(view, lex, memory, hit, (a, b), stop, events))
+    events = _placed_by_cause(events, view.clean)
     return _dedupe([e for e in events if e.location or e.type in UNPLACED_OK])
+
+
+def _placed_by_cause(events: list[Event], text: str) -> list[Event]:
+    """ "Three aid workers were killed in an airstrike near Aleppo": the toll is where its
+    cause, named right after it, took place."""
+    out = []
+    for event in events:
+        if event.type == "CivilianCasualties" and event.location is None:
+            end = event.trigger_start + len(event.trigger)
+            cause = next(
+                (c for c in events if c.location and c.trigger_start > end
+                 and CAUSE_AFTER.fullmatch(text[end : c.trigger_start])),
+                None,
+            )  # fmt: skip
+            if cause is not None:
+                dates = (event.start, event.end) if event.start else (cause.start, cause.end)
+                event = replace(event, location=cause.location, start=dates[0], end=dates[1])
+        out.append(event)
+    return out
 
 
 # --- triggers -----------------------------------------------------------------------------
@@ -397,6 +417,8 @@ def _plausible(
         return bool(view.places(clause_start, window[1])) or bool(DEFINITE_PLACE.search(after))
     if hit.trigger.kind == "noun" and BACKGROUNDED.search(text[max(0, hit.start - 40) : hit.start]):
         return False  # "civilians fled the fighting": the fighting is told elsewhere
+    if event_class == "Negotiation" and hit.trigger.kind == "noun" and _told_before(text, hit):
+        return False  # "violations of the truce continued": the truce itself is not new
     if hit.trigger.kind == "noun" and EARLIER_EVENT.search(before):
         return False  # "the position the regime held from its October offensive"
     if WEAPON.fullmatch(hit.text) and STRUCK_LIST.search(text[max(0, hit.start - 80) : hit.start]):
@@ -407,6 +429,13 @@ def _plausible(
         r"group|cells?|squads?|wing|forces|force|teams?|brigades?|battalions?)\b",
         after,
         re.I,
+    )
+
+
+def _told_before(text: str, hit: TriggerHit) -> bool:
+    before = text[max(0, hit.start - 40) : hit.start]
+    return bool(AGREEMENT_IN_FORCE.search(before)) or bool(
+        re.match(r"\s+(?:over|collapsed|broke down|ended)\b", text[hit.end : hit.end + 16])
     )
 
 
@@ -489,8 +518,8 @@ def _agent(
     modifier = _modifier(view, hit, a)
     if modifier is not None:
         return modifier  # "with support from U.S.-led coalition airstrikes"
-    if hit.trigger.kind == "noun":
-        by = _noun_agent_after(view, hit, window)
+    if hit.trigger.kind == "noun" or re.match(r"\s+by\s", text[hit.end : hit.end + 5]):
+        by = _noun_agent_after(view, hit, window)  # "parallel advances by pro-regime forces"
         if by:
             return by  # "an advance by ISIS", "attributed the strike to Russian warplanes"
     if hit.text.lower().endswith(" of") and event_class in ("Deployment", "Withdrawal"):
@@ -738,6 +767,19 @@ SUPPORTING = re.compile(
     r"aided\s+by|assisted\s+by|under\s+the\s+cover\s+of)\s+(?:the\s+)?(?:[\w.'-]+\s+){0,3}$",
     re.I,
 )
+COORDINATED_CLAUSE = re.compile(
+    r"^[\s,;]*(?:and|but)\s+(?:then\s+)?(?:[\w-]+\s+){0,2}?(?:clash\w*|fighting|battles?)\b",
+    re.I,
+)
+CAUSE_AFTER = re.compile(r"\s+(?:in|by|during)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}", re.I)
+TELLS = re.compile(
+    r"(?:\s+[\w.'-]+){0,2}?\s+(?:said|says|reported|reports|stated|announced|told|added)\b", re.I
+)
+AGREEMENT_IN_FORCE = re.compile(
+    r"\b(?:violations?\s+of|violated|violating|breach(?:es)?\s+of|breached|collapse\s+of|"
+    r"despite|during|under|throughout|since|amid)\s+the\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:now\s+|also\s+|still\s+|\w+ly\s+)?$", re.I
 )
@@ -753,7 +795,8 @@ BROKEN_SIEGE = re.compile(
 COORDINATION = re.compile(
     r"^(?:\s+(?:units|forces|fighters|troops|militias?|police))?\)?(?:\s*\([A-Z]{2,6}\))?\s*"
     r"(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
-    r"(?:the\s+)?(?:several\s+|other\s+|some\s+|various\s+)?(?:allied\s+|partner\s+)?$",
+    r"(?:the\s+)?(?:several\s+|other\s+|some\s+|various\s+)?(?:allied\s+|partner\s+)?"
+    r"(?:[\w.]+-(?:backed|supported|sponsored)\s+)?$",
     re.I,
 )
 APPOSED = re.compile(
@@ -779,7 +822,9 @@ def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Menti
     actors = view.actors(a, mention.start)
     head = mention
     for prev in reversed(actors):
-        if prev.role in ("held", "anti", "backer") or not COORDINATION.match(
+        if prev.role == "backer":
+            continue  # "Hezbollah, and Iranian-backed Iraqi militias": part of the gap
+        if prev.role in ("held", "anti") or not COORDINATION.match(
             view.clean[prev.end : head.start]
         ):
             break
@@ -842,6 +887,8 @@ def _target(
     for mention in view.actors(*window):
         if mention.key == agent or mention.role == "backer":
             continue
+        if TELLS.match(text, mention.end):
+            continue  # "..., UN officials said": who tells of the event
         if mention.role == "demonym" and event_class != "Airstrike":
             continue
         if ALLY.search(text[max(0, mention.start - 30) : mention.start]):
@@ -867,6 +914,7 @@ def _target(
         for m in view.actors(*window)
         if m.key != agent
         and m.role != "demonym"
+        and not TELLS.match(text, m.end)
         and not (window[1] < clause_end and window[1] - m.end < 30)  # the next event's actor
     ]
     if others:
@@ -1169,9 +1217,12 @@ def _dates(
     if fallen is not None:
         return fallen.start, fallen.end  # "The fall of X cuts the M4": when X fell
     same_day = SAME_DAY.search(view.clean, a, b)
-    if same_day and memory.events and memory.events[-1].start:
+    dated = [d.start for d in main] or [e.start for e in memory.events if e.start]
+    if same_day and dated:
         next_day = same_day.group(3) or (same_day.group(1) or "same").lower() != "same"
-        return memory.events[-1].start + timedelta(days=1 if next_day else 0), None
+        if re.search(r"\binto\s+$", view.clean[: same_day.start()]):
+            next_day = False  # "clashes that continued into the following day" began the day before
+        return dated[-1] + timedelta(days=1 if next_day else 0), None
     if hit.trigger.event_class == "CivilianCasualties":
         cause = _recent_event_at(view, memory)
         if cause is not None:
@@ -1179,6 +1230,8 @@ def _dates(
     subordinate = SUBORDINATE.match(view.clean[a:b]) and not DURATION.search(view.clean[a:b])
     if a > 0 and subordinate and main:
         return main[0].start, main[0].end  # "captured X on October 12 after warplanes struck it"
+    if a > 0 and main and COORDINATED_CLAUSE.match(view.clean[a:b]):
+        return main[-1].start, main[-1].end  # "attacked X on May 2, and clashes erupted in X"
     if a > 0 and CLAUSE_SUBJECT.match(view.clean[: view.first_trigger]) and memory.events:
         # "The attack opened with two SVBIEDs, after which fighters overran X": the sentence
         # is about the attack told before, and so is its date.

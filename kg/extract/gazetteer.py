@@ -6,6 +6,7 @@ their ``name_keys`` and a sentence is scanned once as a stream of folded word ke
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -145,7 +146,22 @@ def load_gazetteer(
         gaz.words = tomllib.loads(names.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise OntologyError(f"{names}: cannot load word lists ({exc})") from exc
+    _add_site_variants(gaz)
     return gaz
+
+
+def _add_site_variants(gaz: Gazetteer) -> None:
+    """ "Abu al-Duhur Airbase" is also "Abu al-Duhur Military Airbase", "... Air Base" and
+    "... Military Airport": each site name under every synonym of its kind of site."""
+    for synonyms in gaz.words.get("site_synonyms", []):
+        ending = re.compile(rf"\s+(?:{'|'.join(map(re.escape, synonyms))})$", re.I)
+        for entity in list(gaz.entities.values()):
+            if entity.kind != "place":
+                continue
+            for name in (entity.label, *entity.alt_labels):
+                m = ending.search(name)
+                for other in synonyms if m else ():
+                    _index(gaz, Alias(entity.key, "place", f"{name[: m.start()]} {other}"))
 
 
 def _load_entities(gaz: Gazetteer, path: Path, kind: EntityKind) -> None:
