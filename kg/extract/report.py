@@ -43,7 +43,7 @@ def extract_report(
         )
         memory.place_types.update(view.place_types)
         facts.supply_lines.extend(line for line, _, _ in view.lines)
-        for mention in view.mentions:
+        for mention in [*view.mentions, *_places_in_line_names(view, gaz)]:
             seen.setdefault(mention.key)
             if mention.role != "demonym":
                 facts.surfaces.setdefault(mention.key, set()).add(mention.surface)
@@ -83,6 +83,15 @@ def _view(
         air_actors=frozenset(),
         first_trigger=_first_trigger(clean, lex),
     )
+
+
+ROAD_WORDS = re.compile(r"\b(?:road|highway|route|corridor|motorway|GLOC)s?\b", re.I)
+
+
+def _places_in_line_names(view: SentenceView, gaz: Gazetteer) -> list[Mention]:
+    """ "the Azaz - Aleppo road" names Azaz and Aleppo too."""
+    names = [ROAD_WORDS.sub(" ", line.surface) for line, _, _ in view.lines]
+    return [m for name in names for m in find_mentions(name, gaz) if m.kind == "place"]
 
 
 def _first_trigger(clean: str, lex: Lexicon) -> int:
