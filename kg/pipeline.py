@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import ExitStack, contextmanager, suppress
@@ -189,11 +189,24 @@ def _save(builder: GraphBuilder, tally: _Tally, extraction: Extraction, ttl: Pat
     builder.save_turtle(ttl)
 
 
+def source_names(files: list[Path]) -> dict[Path, str]:
+    """Each file's name; where two files share a name ("a/report.txt", "b/report.txt"), their
+    paths below the folder they share, so that their reports stay apart."""
+    counts = Counter(path.name for path in files)
+    shared = [path for path in files if counts[path.name] > 1]
+    root = Path(os.path.commonpath([p.resolve().parent for p in shared])) if shared else None
+    return {
+        path: path.resolve().relative_to(root).as_posix() if counts[path.name] > 1 else path.name
+        for path in files
+    }
+
+
 def read_reports(
     files: list[Path], options: BuildOptions, result: BuildResult, progress: Progress | None
 ) -> Iterator[Report]:
     """Every report of ``files``, in order; unreadable files are skipped (or fatal with
     ``strict``, or when there is only one file)."""
+    names = source_names(files)
     for n, path in enumerate(files, 1):
         with stage("read", result.seconds):
             try:
@@ -203,7 +216,7 @@ def read_reports(
                     raise
                 result.skipped.append(str(exc))
                 continue
-            reports = split_reports(text, path.name)
+            reports = split_reports(text, names[path])
         yield from reports
         if progress:
             progress("read", n, len(files))

@@ -118,6 +118,23 @@ def test_unreadable_file_among_good_ones_is_skipped_with_exit_3(tmp_path: Path):
     assert kg("build", str(folder), "--strict", "--out", str(tmp_path / "o2")).returncode == 1
 
 
+def test_same_named_files_in_two_folders_stay_two_reports(tmp_path: Path):
+    title = "Syria Situation Report: November 1 - 8, 2015\n\n"
+    for folder, body in (
+        ("a", "ISIS seized Mahin on November 2."),
+        ("b", "Regime forces took Mahin on November 7."),
+    ):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "report.txt").write_text(title + body + "\n")
+    assert kg("build", str(tmp_path / "in"), "--out", str(tmp_path / "out")).returncode == 0
+    graph = load_graph(tmp_path / "out" / "graph.ttl")
+    sources = graph.query(
+        "SELECT ?r ?f WHERE { ?r <https://w3id.org/sitrep-kg/ontology#sourceFile> ?f }"
+    )
+    assert sorted(str(f) for _, f in sources) == ["a/report.txt", "b/report.txt"]
+    assert len({r for r, _ in sources}) == 2
+
+
 def test_failed_build_leaves_previous_output(sample_build: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert kg("build", "--out", str(out), "--quiet").returncode == 0
