@@ -9,11 +9,12 @@ from kg.extract.clauses import split_clauses
 from kg.extract.control import find_controls
 from kg.extract.dates import find_dates
 from kg.extract.entities import find_mentions, slot_mentions, tokenize
-from kg.extract.events import Discourse, SentenceView, extract_events
+from kg.extract.events import extract_events
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.extract.sentences import split_sentences
 from kg.extract.supply import find_lines
+from kg.extract.view import Discourse, SentenceView
 from kg.model import Entity, Event, Mention, Report, ReportFacts, Sentence, SupplyLine
 
 BROAD_PLACES = ("province", "country", "region")
