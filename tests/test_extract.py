@@ -471,3 +471,9 @@ def test_a_truce_spoken_of_is_not_a_new_negotiation():
 )
 def test_sites_by_any_synonym_and_sites_named_after_towns(body, place):
     assert place in {e.location for e in facts_of(body).events}
+
+
+def test_a_second_coordinated_agent_is_not_the_target():
+    f = facts_of("Russian warplanes and the US-led coalition struck ISIS in al-Bab on November 2.")
+    strike = next(e for e in f.events if e.type == "Airstrike")
+    assert (strike.agent, strike.target) == ("actor/russia", "actor/isis")

@@ -329,6 +329,8 @@ def target_of(
     for mention in view.actors(*window):
         if mention.key == agent or mention.role == "backer":
             continue
+        if agent and _head_of_coordination(view, mention, 0).key == agent:
+            continue  # "advances by pro-regime forces and the SDF": a second agent
         if TELLS.match(text, mention.end):
             continue  # "..., UN officials said": who tells of the event
         if mention.role == "demonym" and event_class != "Airstrike":
