@@ -477,3 +477,13 @@ def test_a_second_coordinated_agent_is_not_the_target():
     f = facts_of("Russian warplanes and the US-led coalition struck ISIS in al-Bab on November 2.")
     strike = next(e for e in f.events if e.type == "Airstrike")
     assert (strike.agent, strike.target) == ("actor/russia", "actor/isis")
+
+
+def test_a_road_named_after_a_place_and_events_on_named_roads_are_placed():
+    f = facts_of(
+        "Rebels seized the Ramouseh road on November 5. Regime forces cut the M5 "
+        "(Damascus - Daraa) highway on November 6."
+    )
+    assert "supply-line/to-ramouseh" in {line.key for line in f.supply_lines}
+    cut = next(e for e in f.events if e.type == "Blockade")
+    assert cut.location == "place/damascus"

@@ -241,8 +241,8 @@ def _events_for(
         target = target_of(view, hit, a, (g_start, g_end), agent, event_class, so_far)
         places = _places(view, hit, a, (g_start, g_end), memory, antecedent)
         if not places:  # "cut the Castello Road": the city the named road serves
-            line = _affects(view, memory, clause, event_class)
-            places = [(view.line_hubs[line], None)] if line in view.line_hubs else []
+            hubs = [view.line_hubs[k] for k in _lines_in(view, clause) if k in view.line_hubs]
+            places = [(hubs[0], None)] if hubs else []
         supported = _supported_event(view, a, hit, so_far)
         if supported is not None:  # "seized X with support from coalition airstrikes": at X
             places = [(supported.location, None)]
@@ -862,13 +862,17 @@ def _recent_event_at(view: SentenceView, memory: Discourse) -> Event | None:
     return recent[-1] if recent else None
 
 
+def _lines_in(view: SentenceView, clause: tuple[int, int]) -> list[str]:
+    return [line.key for line, s, _ in view.lines if clause[0] <= s < clause[1]]
+
+
 def _affects(
     view: SentenceView, memory: Discourse, clause: tuple[int, int], event_class: str
 ) -> str | None:
-    a, b = clause
-    inside = [line for line, s, _ in view.lines if a <= s < b]
+    inside = _lines_in(view, clause)
     if inside:
-        return inside[0].key
+        return inside[0]
+    a, b = clause
     route_ref = re.search(r"\bthe (highway|road|route|supply line|GLOC)\b", view.clean[a:b], re.I)
     if route_ref and memory.lines and event_class in ("Blockade", "Seizure", "Attack", "Siege"):
         return memory.lines[-1].key

@@ -101,16 +101,22 @@ def _first_trigger(clean: str, lex: Lexicon) -> int:
 
 
 def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str, str]:
-    """A named road with exactly one city at its ends serves that city."""
+    """Where an event on a named road with no place of its own happened: the one city at
+    the road's ends ("the Castello Road": Aleppo), else the first place its name gives ("the
+    M5 (Damascus - Daraa) highway": Damascus)."""
     hubs = {}
     for line, _, _ in lines:
+        if line.key not in gaz.line_places:
+            continue
         cities = [
             e
             for e in line.endpoints
             if gaz.entities.get(e) and gaz.entities[e].place_type == "city"
         ]
-        if line.key in gaz.line_places and len(cities) == 1:
-            hubs[line.key] = cities[0]
+        named = [m.key for m in find_mentions(ROAD_WORDS.sub(" ", line.surface), gaz)]
+        named = [k for k in named if k.startswith("place/")]
+        if len(cities) == 1 or named:
+            hubs[line.key] = cities[0] if len(cities) == 1 else named[0]
     return hubs
 
 

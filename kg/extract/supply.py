@@ -1,5 +1,5 @@
 """Supply lines: "the highway between the towns of Khanaser and Ithriya", "ground line of
-communication (GLOC) to Aleppo City", "the Aleppo-Damascus highway"."""
+communication (GLOC) to Aleppo City", "the Aleppo-Damascus highway", "the Ramouseh road"."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def find_lines(
             _hyphenated(clean, places, noun.start())
             or _between(clean, places, noun.end())
             or _to_from(clean, places, noun.end())
+            or _named_after(clean, places, noun.start())
         )
         if endpoints:
             found.append((_line(endpoints, noun.group(0), entities), noun.start(), noun.end()))
@@ -46,6 +47,14 @@ def _hyphenated(clean: str, places: list[Mention], at: int) -> tuple[list[str], 
     if not prior:
         return None
     return [prior[-1].key, last.key], []
+
+
+def _named_after(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+    """ "the Ramouseh road": a road named after the one place it leads to."""
+    before = [p for p in places if p.end <= at and not clean[p.end : at].strip()]
+    if not before or not re.search(r"\bthe\s+$", clean[: before[-1].start]):
+        return None
+    return [before[-1].key], []
 
 
 def _between(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
