@@ -437,6 +437,8 @@ def _closest(key: str, choices: dict[str, str]) -> str | None:
     hit = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if hit is None or hit[0][:1] != key[:1]:
         return None
+    if re.findall(r"\d+", hit[0]) != re.findall(r"\d+", key):
+        return None  # "Brigade 90 base" is not "Brigade 93 base", nor "T2" "T3"
     if min(len(key), len(hit[0])) < 7 and hit[1] < SHORT_NAME_CUTOFF:
         return None  # one letter is a large share of a short name: "Siniya" is not "Sisniyah"
     return choices[hit[0]]
