@@ -487,3 +487,20 @@ def test_a_road_named_after_a_place_and_events_on_named_roads_are_placed():
     assert "supply-line/to-ramouseh" in {line.key for line in f.supply_lines}
     cut = next(e for e in f.events if e.type == "Blockade")
     assert cut.location == "place/damascus"
+
+
+@pytest.mark.parametrize(
+    ("body", "agent"),
+    [
+        (
+            "The Kurdish YPG and its Arab partner Jaysh al-Thuwar seized Menagh Airbase on November 4.",
+            "actor/ypg",
+        ),
+        (
+            "Jabhat al-Nusra and the ISIS-affiliated Liwa Shuhada al-Yarmouk clashed near Tasil on November 4.",
+            "actor/jabhat-al-nusra",
+        ),
+    ],
+)
+def test_partners_and_affiliates_follow_the_first_actor(body, agent):
+    assert facts_of(body).events[0].agent == agent

@@ -96,8 +96,8 @@ FALL_OF = re.compile(r"^\s*the\s+(?:fall|loss|capture|seizure|recapture)\s+of\s+
 COORDINATION = re.compile(
     r"^(?:\s+(?:units|forces|fighters|troops|militias?|police))?\)?(?:\s*\([A-Z]{2,6}\))?\s*"
     r"(?:,|,?\s*and|,?\s*as well as|/)\s*(?:its\s+|their\s+)?"
-    r"(?:the\s+)?(?:several\s+|other\s+|some\s+|various\s+)?(?:allied\s+|partner\s+)?"
-    r"(?:[\w.]+-(?:backed|supported|sponsored)\s+)?$",
+    r"(?:the\s+)?(?:several\s+|other\s+|some\s+|various\s+)?(?:[\w-]+\s+)?(?:allied\s+|partner\s+)?"
+    r"(?:[\w.]+-(?:backed|supported|sponsored|affiliated|linked|aligned)\s+)?$",
     re.I,
 )
 APPOSED = re.compile(

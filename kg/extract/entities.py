@@ -264,7 +264,10 @@ def _role(clean: str, start: int, end: int) -> str:
         return "held"
     if clean[max(0, start - 5) : start].lower() == "anti-":
         return "anti"
-    if re.match(r"\.?-(backed|supported|sponsored)\b", clean[end : end + 12].lower()):
+    if re.match(
+        r"\.?-(backed|supported|sponsored|affiliated|linked|aligned)\b",
+        clean[end : end + 12].lower(),
+    ):
         return "backer"  # "Turkish-backed fighters": not Turkey's own forces
     return "name"
 
