@@ -504,3 +504,18 @@ def test_a_road_named_after_a_place_and_events_on_named_roads_are_placed():
 )
 def test_partners_and_affiliates_follow_the_first_actor(body, agent):
     assert facts_of(body).events[0].agent == agent
+
+
+def test_supply_lines_linking_from_and_stretches_of_named_routes():
+    f = facts_of(
+        "Regime forces cut the road linking rebel-held Nawa to Sheikh Maskin on November 1. ISIS "
+        "cut the Ithriya - Khanaser road on November 2. Regime forces shelled the road from Douma "
+        "to the southern front on November 3. ISIS attacked the highway from Baghdad to the "
+        "Jordanian border on November 4."
+    )
+    lines = {line.key: line.endpoints for line in f.supply_lines}
+    assert lines["supply-line/nawa--sheikh-maskeen"] == ("place/nawa", "place/sheikh-maskeen")
+    assert lines["supply-line/ithriya--khanaser"] == ("place/ithriya", "place/khanaser")
+    assert "supply-line/ithriya-khanaser-road" in lines  # the whole route, too
+    assert lines["supply-line/from-douma"] == ("place/douma",)
+    assert lines["supply-line/baghdad--jordan"] == ("place/baghdad", "place/jordan")

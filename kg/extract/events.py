@@ -597,7 +597,8 @@ def _places(
     if after:
         first = after[0]
         if re.search(r"\bbetween\s+(?:the\s+)?(?:\w+\s+of\s+)?$", text[window[0] : first.start]):
-            return [(first.key, None)]
+            local = [p for p in after if view.place_types.get(p.key) != "country"]
+            return [((local or after)[0].key, None)]  # "between the Turkish border and X": X
         return _coordinated(text, after)
     before = [p for p in view.places(a, hit.start) if p.role != "held" and not _is_river(p)]
     if before:  # "The town of Mahin in southeastern Homs Province fell to ISIS": the subject

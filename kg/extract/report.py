@@ -13,7 +13,7 @@ from kg.extract.events import extract_events
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.extract.sentences import split_sentences
-from kg.extract.supply import find_lines
+from kg.extract.supply import Ends, find_lines, make_line
 from kg.extract.view import Discourse, SentenceView
 from kg.model import Entity, Event, Mention, Report, ReportFacts, Sentence, SupplyLine
 
@@ -124,7 +124,23 @@ def _all_lines(
     clean: str, mentions: list[Mention], entities: dict[str, Entity], gaz: Gazetteer
 ) -> list[tuple[SupplyLine, int, int]]:
     named = _named_lines(mentions, gaz)
-    return named + _unnamed(find_lines(clean, mentions, entities), named)
+    segments = _segments(named, entities, gaz)
+    return named + segments + _unnamed(find_lines(clean, mentions, entities), named)
+
+
+def _segments(
+    named: list[tuple[SupplyLine, int, int]], entities: dict[str, Entity], gaz: Gazetteer
+) -> list[tuple[SupplyLine, int, int]]:
+    """ "the Ithriya - Khanaser road" names a stretch of the Hama - Aleppo desert road: the
+    stretch between the two places its name gives, besides the whole route."""
+    out = []
+    for line, start, end in named:
+        places = [m.key for m in find_mentions(ROAD_WORDS.sub(" ", line.surface), gaz)]
+        places = list(dict.fromkeys(k for k in places if k.startswith("place/")))[:2]
+        noun = ROAD_WORDS.search(line.surface)
+        if len(places) == 2 and noun and set(places) != set(line.endpoints):
+            out.append((make_line(Ends(places), noun.group(0), entities), start, end))
+    return out
 
 
 def _named_lines(mentions: list[Mention], gaz: Gazetteer) -> list[tuple[SupplyLine, int, int]]:

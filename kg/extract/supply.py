@@ -4,8 +4,20 @@ communication (GLOC) to Aleppo City", "the Aleppo-Damascus highway", "the Ramous
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from kg.model import Entity, Mention, SupplyLine
+
+
+@dataclass(frozen=True)
+class Ends:
+    """The places a line's phrase names: its endpoints in order, waypoints, and whether the
+    one endpoint is where it starts ("the road from Douma") rather than where it leads."""
+
+    endpoints: list[str]
+    waypoints: list[str] = field(default_factory=list)
+    origin_only: bool = False
+
 
 LINE_NOUN = (
     r"(?:ground lines? of communications?(?:\s*\((?:GLOCs?)\))?|lines? of communications?|GLOCs?|"
@@ -17,6 +29,11 @@ _BETWEEN = re.compile(
     r"^\s+(?:\w+\s+){0,6}?between\s+(?:the\s+)?(?:(?:towns?|cities|villages?)\s+of\s+)?", re.I
 )
 _JOINED = re.compile(r"^\s*[-/]\s*$")
+_LINKING = re.compile(
+    r"^\s+(?:that\s+|which\s+)?(?:links?|linking|connects?|connecting|joins?|joining)\s+"
+    r"(?:the\s+)?(?:[\w-]+-held\s+)?",
+    re.I,
+)
 
 
 def find_lines(
@@ -29,15 +46,16 @@ def find_lines(
         endpoints = (
             _hyphenated(clean, places, noun.start())
             or _between(clean, places, noun.end())
+            or _linking(clean, places, noun.end())
             or _to_from(clean, places, noun.end())
             or _named_after(clean, places, noun.start())
         )
         if endpoints:
-            found.append((_line(endpoints, noun.group(0), entities), noun.start(), noun.end()))
+            found.append((make_line(endpoints, noun.group(0), entities), noun.start(), noun.end()))
     return found
 
 
-def _hyphenated(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+def _hyphenated(clean: str, places: list[Mention], at: int) -> Ends | None:
     """ "the Aleppo-Damascus highway": two places joined by a dash right before the noun."""
     before = [p for p in places if p.end <= at and not clean[p.end : at].strip(" -'s")]
     if not before:
@@ -46,18 +64,18 @@ def _hyphenated(clean: str, places: list[Mention], at: int) -> tuple[list[str], 
     prior = [p for p in places if p.end <= last.start and _JOINED.match(clean[p.end : last.start])]
     if not prior:
         return None
-    return [prior[-1].key, last.key], []
+    return Ends([prior[-1].key, last.key])
 
 
-def _named_after(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+def _named_after(clean: str, places: list[Mention], at: int) -> Ends | None:
     """ "the Ramouseh road": a road named after the one place it leads to."""
     before = [p for p in places if p.end <= at and not clean[p.end : at].strip()]
     if not before or not re.search(r"\bthe\s+$", clean[: before[-1].start]):
         return None
-    return [before[-1].key], []
+    return Ends([before[-1].key])
 
 
-def _between(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+def _between(clean: str, places: list[Mention], at: int) -> Ends | None:
     m = _BETWEEN.match(clean[at:])
     if not m:
         return None
@@ -66,11 +84,24 @@ def _between(clean: str, places: list[Mention], at: int) -> tuple[list[str], lis
     if len(after) == 2 and re.fullmatch(
         r"\s*(?:and|&|-)\s*(?:the\s+)?(?:\w+\s+of\s+)?", clean[after[0].end : after[1].start]
     ):
-        return [after[0].key, after[1].key], []
+        return Ends([after[0].key, after[1].key])
     return None
 
 
-def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], list[str]] | None:
+def _linking(clean: str, places: list[Mention], at: int) -> Ends | None:
+    """ "the road linking rebel-held Nawa to Ibta'", "the highway that connects X with Y"."""
+    m = _LINKING.match(clean[at:])
+    if not m:
+        return None
+    after = [p for p in places if p.start >= at + m.end()][:2]
+    if len(after) == 2 and re.fullmatch(
+        r"\s*(?:to|with|and)\s+(?:the\s+)?(?:[\w-]+-held\s+)?", clean[after[0].end : after[1].start]
+    ):
+        return Ends([after[0].key, after[1].key])
+    return None
+
+
+def _to_from(clean: str, places: list[Mention], at: int) -> Ends | None:
     """ "GLOC to Aleppo City", "the route ... to Aleppo from Hama and Homs Provinces"."""
     tail = clean[at : at + 120]
     stop = re.search(r"[;.]|\b(?:which|while|as|but)\b", tail)
@@ -82,7 +113,8 @@ def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], lis
         r"\b(?:to|into|toward|towards)\s+(?:the\s+)?(?:[\w-]+-held\s+)?(?:\w+ern\s+)?$",
     )
     if dest is None:
-        return None
+        origin = _place_after(places, at, tail, r"^\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$")
+        return Ends([origin], origin_only=True) if origin else None  # "the road from Douma"
     origins = [
         p.key
         for p in places
@@ -92,7 +124,7 @@ def _to_from(clean: str, places: list[Mention], at: int) -> tuple[list[str], lis
             r"\bfrom\s+(?:the\s+)?(?:[\w'-]+(?:,|\s+and|\s+or)?\s+){0,4}$", clean[at : p.start]
         )
     ]
-    return [*origins, dest], []
+    return Ends([*origins, dest])
 
 
 def _place_after(places: list[Mention], at: int, tail: str, lead: str) -> str | None:
@@ -102,19 +134,18 @@ def _place_after(places: list[Mention], at: int, tail: str, lead: str) -> str | 
     return None
 
 
-def _line(ends: tuple[list[str], list[str]], noun: str, entities: dict[str, Entity]) -> SupplyLine:
-    endpoints, waypoints = ends
-    slugs = [e.split("/", 1)[1] for e in endpoints]
-    labels = [entities[e].label if e in entities else e.split("/", 1)[1] for e in endpoints]
+def make_line(ends: Ends, noun: str, entities: dict[str, Entity]) -> SupplyLine:
+    slugs = [e.split("/", 1)[1] for e in ends.endpoints]
+    labels = [entities[e].label if e in entities else e.split("/", 1)[1] for e in ends.endpoints]
     kind = re.sub(r"\s*\(.*\)", "", noun).lower()
-    if len(endpoints) == 1:
-        return SupplyLine(
-            f"supply-line/to-{slugs[0]}", f"{kind} to {labels[0]}", tuple(endpoints), (), noun
-        )
+    if len(ends.endpoints) == 1:
+        way = "from" if ends.origin_only else "to"
+        key = f"supply-line/{way}-{slugs[0]}"
+        return SupplyLine(key, f"{kind} {way} {labels[0]}", tuple(ends.endpoints), (), noun)
     return SupplyLine(
         "supply-line/" + "--".join(slugs),
         f"{' - '.join(labels)} {kind}",
-        tuple(endpoints),
-        tuple(waypoints),
+        tuple(ends.endpoints),
+        tuple(ends.waypoints),
         noun,
     )
