@@ -519,3 +519,34 @@ def test_supply_lines_linking_from_and_stretches_of_named_routes():
     assert "supply-line/ithriya-khanaser-road" in lines  # the whole route, too
     assert lines["supply-line/from-douma"] == ("place/douma",)
     assert lines["supply-line/baghdad--jordan"] == ("place/baghdad", "place/jordan")
+
+
+def test_a_parenthetical_including_does_not_cut_the_clause_from_its_place():
+    f = facts_of(
+        "ISIS militants reportedly executed 26 civilians, including women and children, in the "
+        "village of Kinsabba on November 6."
+    )
+    toll = next(e for e in f.events if e.type == "CivilianCasualties")
+    assert (toll.agent, toll.location, toll.fatalities) == ("actor/isis", "place/kinsabba", 26)
+
+
+def test_villages_close_to_an_actor_name_are_still_places():
+    f = facts_of(
+        "Opposition fighters overran the towns of Halfaya, al-Buwaydah and al-Masasnah on November 2."
+    )
+    assert [e.location for e in f.events] == [
+        "place/halfaya",
+        "place/al-buwaydah",
+        "place/al-masasnah",
+    ]
+
+
+def test_fell_back_is_a_withdrawal_and_suicide_attackers_make_an_attack():
+    f = facts_of(
+        "Regime forces fell back to the town of Ariha on November 2. Eight suicide attackers "
+        "assaulted the perimeter of the Kuweires Airbase on November 3."
+    )
+    assert [(e.type, e.location) for e in f.events] == [
+        ("Withdrawal", "place/ariha"),
+        ("Attack", "place/kuweires-airbase"),
+    ]

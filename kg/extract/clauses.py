@@ -18,6 +18,8 @@ def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
             continue
         if _inside_between(clean, m.start()) or _closes_list(clean, m.start(), m.group(0)):
             continue
+        if _PARENTHETICAL.match(clean, m.start()):
+            continue  # "killed 26 civilians, including women and children, in the village of X"
         cut = m.start() + (1 if m.group(0).startswith(" ") else 0)
         if cut - cuts[-1] > 3:
             cuts.append(cut)
@@ -27,6 +29,12 @@ def split_clauses(clean: str, lex: Lexicon) -> list[tuple[int, int]]:
 
 _NAME = r"(?:(?:al|ar|as|ad|ash|az|an|at|el)-)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
 _LIST_BEFORE = re.compile(rf"{_NAME},\s+(?:[a-z]+\s+)?{_NAME}$")
+
+
+_PARENTHETICAL = re.compile(
+    r",\s+including\s+[^,;.]{1,60},\s+(?:in|near|at|on|around|across|from|north|south|east|west)\b",
+    re.I,
+)
 
 
 def _closes_list(clean: str, at: int, boundary: str) -> bool:

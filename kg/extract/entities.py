@@ -293,7 +293,7 @@ def slot_mentions(
         name = clean[start:end].strip(" -")
         if not name or _is_month(name) or name.split()[0] in gaz.word_list("not_names"):
             continue
-        if kind == "place" and (_fuzzy(name, "actor", gaz) or _is_adjective(name, gaz)):
+        if kind == "place" and (_is_actor_name(name, gaz) or _is_adjective(name, gaz)):
             continue
         key = _resolve_slot(name, suffix, kind, gaz)
         if key is None and strong:
@@ -394,6 +394,12 @@ def _is_month(name: str) -> bool:
     return bool(re.match(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", name)) and (
         len(name) <= 9
     )
+
+
+def _is_actor_name(name: str, gaz: Gazetteer) -> bool:
+    """An actor's name, spelled as the lexicon spells it (fuzzily close is not enough: the
+    village of al-Buwaydah is no Buwaydani)."""
+    return name_key(name) in gaz.fuzzy_choices["actor"]
 
 
 def _resolve_slot(name: str, suffix: str, kind: EntityKind, gaz: Gazetteer) -> str | None:

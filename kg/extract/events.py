@@ -61,12 +61,12 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
 FATALITIES = re.compile(
-    r"\b(?:kill\w*|dead|deaths?|died|casualties)\b[^.;]{0,30}?\b(?:over|at least|more than|"
+    r"\b(?:kill\w*|dead|deaths?|died|casualties|execut\w*|massacred)\b[^.;]{0,30}?\b(?:over|at least|more than|"
     r"nearly|about|around|some|approximately|up to)?\s*(?P<n>\d[\d,]*|"
     + "|".join(NUMBER_WORDS)
     + r")\s+(?:\w+\s+)?(?:civilians?|people|persons|residents|fighters|soldiers|militants|members)"
     r"|(?P<n2>\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")\s+(?:\w+\s+)?(?:civilians?|people|persons"
-    r"|residents)\s+(?:were\s+|had been\s+)?(?:killed|dead|died)",
+    r"|residents)\s+(?:were\s+|had been\s+)?(?:killed|dead|died|executed)",
     re.I,
 )
 AIR_ACTORS_HINT = re.compile(
@@ -269,7 +269,10 @@ def _plausible_hits(view: SentenceView, a: int, b: int, hits: list[TriggerHit]) 
 
 
 def _event_class(view: SentenceView, hit: TriggerHit, a: int, lex: Lexicon) -> str:
-    if hit.trigger.event_class == "GroundOffensive" and _at_venue(view.clean, hit, lex):
+    if hit.trigger.event_class == "GroundOffensive" and (
+        _at_venue(view.clean, hit, lex)
+        or lex.regex("attackers", "subjects").search(view.clean, a, hit.start)
+    ):
         return "Attack"  # "gunmen stormed the al-Jawhara shopping mall"
     if hit.trigger.kind != "support":
         return hit.trigger.event_class
