@@ -28,15 +28,15 @@ def test_every_annotated_report_was_built(scores):
 
 
 def test_places_and_actors(scores):
-    assert scores.places.f1 >= 0.97
-    assert scores.actors.f1 >= 0.95
+    assert scores.places.f1 >= 0.98
+    assert scores.actors.f1 >= 0.97
 
 
 def test_supply_lines(scores):
-    assert scores.supply_lines.recall >= 0.9
+    assert scores.supply_lines.recall >= 0.93
 
 
 def test_events(scores):
-    assert scores.events.f1 >= 0.85
+    assert scores.events.f1 >= 0.87
     assert scores.agent_accuracy >= 0.90
     assert scores.start_accuracy >= 0.91

@@ -26,12 +26,12 @@ def test_heldout_reports_all_built(scores):
 
 
 def test_heldout_entities(scores):
-    assert scores.places.recall >= 0.85 and scores.places.precision >= 0.95
-    assert scores.actors.recall >= 0.85 and scores.actors.precision >= 0.93
-    assert scores.supply_lines.recall >= 0.85
+    assert scores.places.recall >= 0.96 and scores.places.precision >= 0.97
+    assert scores.actors.recall >= 0.93 and scores.actors.precision >= 0.97
+    assert scores.supply_lines.recall >= 0.9
 
 
 def test_heldout_events(scores):
-    assert scores.events.f1 >= 0.82
+    assert scores.events.f1 >= 0.87
     assert scores.agent_accuracy >= 0.83
-    assert scores.start_accuracy >= 0.82
+    assert scores.start_accuracy >= 0.87
