@@ -550,3 +550,32 @@ def test_fell_back_is_a_withdrawal_and_suicide_attackers_make_an_attack():
         ("Withdrawal", "place/ariha"),
         ("Attack", "place/kuweires-airbase"),
     ]
+
+
+def test_lists_of_things_deployed_do_not_cut_the_clause():
+    f = facts_of(
+        "Russia continued to deploy combat aircraft, T-90 tanks, and naval infantry to Hmeimim "
+        "Airbase near Jableh on November 4."
+    )
+    assert [(e.type, e.agent, e.location) for e in f.events] == [
+        ("Deployment", "actor/russia", "place/hmeimim-airbase")
+    ]
+
+
+def test_a_participle_toll_takes_the_place_of_the_placed_head_event():
+    f = facts_of(
+        "ISIS suicide attackers stormed a power plant in Dibis on November 3, killing 12 workers.",
+        title="Iraq Situation Report: November 1 - 8, 2016",
+    )
+    toll = next(e for e in f.events if e.type == "CivilianCasualties")
+    assert (toll.location, toll.fatalities) == ("place/dibis", 12)
+
+
+def test_a_relative_clause_event_takes_the_place_it_hangs_from():
+    f = facts_of(
+        "The 15th Division advanced north from Qayyarah, which was recaptured by the ISF on "
+        "November 2.",
+        title="Iraq Situation Report: November 1 - 8, 2016",
+    )
+    seizure = next(e for e in f.events if e.type == "Seizure")
+    assert (seizure.agent, seizure.location) == ("actor/iraqi-security-forces", "place/qayyarah")

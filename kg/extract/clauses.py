@@ -37,10 +37,21 @@ _PARENTHETICAL = re.compile(
 )
 
 
+_SHORT_ITEM_BEFORE = re.compile(r"\w,\s+(?:[\w'-]+\s+){0,2}[\w'-]+$")
+_SHORT_ITEM_AFTER = re.compile(
+    r",\s+and\s+(?:[\w'-]+\s+){0,2}[\w'-]+(?:[,;.]|\s+(?:to|into|in|from|near|at|on|toward|"
+    r"towards|along|around|across)\b)"
+)
+
+
 def _closes_list(clean: str, at: int, boundary: str) -> bool:
-    """ ", and" ending "ar-Raqqa, Homs, and reportedly Deir ez-Zour" joins a list of names."""
-    return boundary.strip().lower() == ", and" and bool(
-        _LIST_BEFORE.search(clean[max(0, at - 80) : at])
+    """ ", and" ending "ar-Raqqa, Homs, and reportedly Deir ez-Zour" or "combat aircraft, T-90
+    tanks, and naval infantry to X" joins a list, not two clauses."""
+    if boundary.strip().lower() != ", and":
+        return False
+    before = clean[max(0, at - 80) : at]
+    return bool(_LIST_BEFORE.search(before)) or bool(
+        _SHORT_ITEM_BEFORE.search(before) and _SHORT_ITEM_AFTER.match(clean, at)
     )
 
 

@@ -64,7 +64,8 @@ FATALITIES = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|casualties|execut\w*|massacred)\b[^.;]{0,30}?\b(?:over|at least|more than|"
     r"nearly|about|around|some|approximately|up to)?\s*(?P<n>\d[\d,]*|"
     + "|".join(NUMBER_WORDS)
-    + r")\s+(?:\w+\s+)?(?:civilians?|people|persons|residents|fighters|soldiers|militants|members)"
+    + r")\s+(?:\w+\s+)?(?:civilians?|people|persons|residents|fighters|soldiers|militants|members|"
+    r"workers|children|villagers|patients|students|worshippers|passengers|journalists|medics)"
     r"|(?P<n2>\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")\s+(?:\w+\s+)?(?:civilians?|people|persons"
     r"|residents)\s+(?:were\s+|had been\s+)?(?:killed|dead|died|executed)",
     re.I,
@@ -608,9 +609,22 @@ def _places(
         return _coordinated(text, before)
     if any(window[0] <= s < window[1] for _, s, _ in view.lines):
         return []  # "cut the Castello Road": placed where the named road leads
+    antecedent_place = _relative_antecedent(view, a)
+    if antecedent_place is not None:
+        return [(antecedent_place, None)]  # "the Qayyarah Airfield, which was recaptured by"
     if antecedent is not None and antecedent.location and definite_subject(text, a, hit):
         return [(antecedent.location, None)]
     return _neighbouring_places(view, hit, a, window)
+
+
+def _relative_antecedent(view: SentenceView, a: int) -> str | None:
+    """The place a relative clause (", which was recaptured ...") hangs from."""
+    if a == 0 or not re.match(r"[\s,]*(?:which|that)\b", view.clean[a : a + 12]):
+        return None
+    before = view.places(0, a)
+    if before and not view.clean[before[-1].end : a].strip(" ,"):
+        return before[-1].key
+    return None
 
 
 def _supported_event(
@@ -677,7 +691,8 @@ def _participle_head(
     if a == 0 or not PARTICIPLE_CLAUSE.match(text[a : hit.end]):
         return None
     same = [e for e in so_far if e.sentence is view.sentence]
-    return same[0] if same else None
+    placed = [e for e in same if e.location]  # "suicide attackers stormed X": the storming
+    return (placed or same)[0] if same else None
 
 
 def _list_span(
