@@ -579,3 +579,27 @@ def test_a_relative_clause_event_takes_the_place_it_hangs_from():
     )
     seizure = next(e for e in f.events if e.type == "Seizure")
     assert (seizure.agent, seizure.location) == ("actor/iraqi-security-forces", "place/qayyarah")
+
+
+@pytest.mark.parametrize(
+    ("body", "agent"),
+    [
+        (
+            "Syrian Arab Army units, Hezbollah, and IRGC-backed Afghan militias led the final "
+            "assault on Palmyra on November 4.",
+            "actor/syrian-arab-army",
+        ),
+        (
+            "Dozens of ISIS fighters, many wearing suicide vests, attacked the police headquarters "
+            "in Kirkuk on November 5.",
+            "actor/isis",
+        ),
+        (
+            "ISIS continues to besiege Haditha, and militants reportedly shelled the Haditha Dam "
+            "area on November 6.",
+            "actor/isis",
+        ),
+    ],
+)
+def test_subjects_of_long_lists_quantities_and_bare_militants(body, agent):
+    assert facts_of(body).events[-1].agent == agent

@@ -25,6 +25,8 @@ PARTICIPLE_CLAUSE = re.compile(
     re.I,
 )
 ACTOR_ANAPHOR = re.compile(
+    r"(?:^|[,;]\s+(?:and\s+|but\s+|while\s+)?)(?:militants|jihadists|insurgents|extremists)\s+"
+    r"(?:\w+ly\s+)?$|"  # "..., and militants reportedly shelled the dam": the group just named
     r"\b(?:the|these|its|their)\s+(?:[\w-]+\s+)?(?:militants|group|jihadists|insurgents|"
     r"attackers|assailants|gunmen|bombers?|organization|extremists|fighters)\s+"
     r"(?:had\s+|has\s+|have\s+)?(?:\w+ly\s+)?$",
@@ -39,7 +41,8 @@ MEMBER_OF = re.compile(
     r"\b(?:party|parties|units?|elements?|columns?|fighters|forces|members|detachments?|"
     r"battalions?|brigades?|contingents?|ministers|officials|leaders|representatives|delegations?|"
     r"commanders?|troops|soldiers|militants|militiamen|formations?|groups?|waves?|batch|"
-    r"convoys?|squadrons?|flights?|coalition|alliance)\s+(?:of|from)\s+(?:the\s+)?$",
+    r"convoys?|squadrons?|flights?|coalition|alliance|dozens|hundreds|thousands|scores)\s+"
+    r"(?:of|from)\s+(?:the\s+)?$",
     re.I,
 )
 NOUN_BY = re.compile(
@@ -235,7 +238,7 @@ def subject_of(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = N
         while words and words[0].lower().strip(",;") in ("", "and", "but", "then", "while"):
             words = words[1:]  # the clause's own conjunction: ", and the coalition conducted"
         if words in ([], ["the"], ["The"]):
-            return _head_of_coordination(view, mention, a).key
+            return _subject_head(view, mention, a).key
         prev = words[-1].lower().strip(",") if words else ""
         prev2 = words[-2].lower() if len(words) > 1 else ""
         member_of = MEMBER_OF.search(text[a : mention.start])  # "An advance party of the SAA"
@@ -249,7 +252,7 @@ def subject_of(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = N
             and not _modifies(text, mention, hit)
         ):
             continue  # "broke the rebel siege, severing ...": an object, not the subject
-        return _head_of_coordination(view, mention, a).key
+        return _subject_head(view, mention, a).key
     return None
 
 
@@ -257,6 +260,22 @@ def _in_parenthesis(view: SentenceView, a: int, mention: Mention) -> bool:
     """Whether the actor stands in a phrase set off after the subject by a comma."""
     cues = list(PARENTHESIS.finditer(view.clean, a, mention.start))
     return bool(cues) and bool(view.actors(a, cues[-1].start()))
+
+
+def _subject_head(view: SentenceView, mention: Mention, a: int) -> Mention:
+    """The first of coordinated subjects, also where the list's ", and" began a new clause
+    ("SAA units, Hezbollah, and IRGC-backed Afghan militias led the assault")."""
+    head = _head_of_coordination(view, mention, a)
+    if head is mention and a > 0:
+        across = _head_of_coordination(view, mention, 0)
+        if across is not mention and _starts_its_clause(view, across):
+            return across
+    return head
+
+
+def _starts_its_clause(view: SentenceView, mention: Mention) -> bool:
+    start = max((s for s, _ in view.clauses if s <= mention.start), default=0)
+    return view.clean[start : mention.start].strip(" ,").lower() in ("", "the")
 
 
 def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Mention:
