@@ -603,3 +603,17 @@ def test_a_relative_clause_event_takes_the_place_it_hangs_from():
 )
 def test_subjects_of_long_lists_quantities_and_bare_militants(body, agent):
     assert facts_of(body).events[-1].agent == agent
+
+
+def test_numbered_formations_and_tribes_are_actors_unless_an_army_is_named():
+    f = facts_of(
+        "The 9th Division advanced on Nimrud on November 3. ISIS besieged the Jughayfa tribe in "
+        "Haditha on November 4. The Syrian Arab Army's 15th Brigade stormed Morek on November 5.",
+        title="Iraq Situation Report: November 1 - 8, 2016",
+    )
+    assert [e.agent for e in f.events] == [
+        "actor/9th-division",
+        "actor/isis",
+        "actor/syrian-arab-army",
+    ]
+    assert "actor/jughayfa-tribe" in f.mentions

@@ -352,11 +352,18 @@ def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bo
         ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
         ("actor", rf"\b({_NAME} (?:{actor_nouns}))\b", True, 0),
         ("actor", rf"\b(?:{titles}) ({_PERSON})\b", True, 0),
+        ("actor", rf"(?<!'s )\b({_UNIT})\b", True, 0),
         ("actor", rf"\b({_NAME}) \((?=[A-Z]{{2,6}}\))", True, 0),
     ]
     return [(kind, re.compile(p), strong, suffix) for kind, p, strong, suffix in patterns]
 
 
+# A numbered formation: "the 9th Division", "the 16th Armored Division", "the 92nd Brigade"
+# (not "the Syrian Arab Army's 15th Brigade": there the army is named).
+_UNIT = (
+    r"\d{1,3}(?:st|nd|rd|th)\s+(?:(?:Armou?red|Infantry|Mechani[sz]ed|Special Forces|Airborne|"
+    r"Commando|Iraqi Army|Army)\s+)?(?:Division|Brigade|Regiment|Battalion|Corps)"
+)
 # Two to four capitalised words, with name particles: "Ahmet Davutoglu", "Staffan de Mistura".
 _PERSON = r"[A-Z][a-z][\w'-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|el)[- ])?[A-Z][\w'-]*){1,3}"
 _NEARBY = r"(?:(?:nearby|adjacent|neighbou?ring)\s+)?"  # "X and the nearby Y": Y is the name
