@@ -293,7 +293,9 @@ def slot_mentions(
         name = clean[start:end].strip(" -")
         if not name or _is_month(name) or name.split()[0] in gaz.word_list("not_names"):
             continue
-        if kind == "place" and (_is_actor_name(name, gaz) or _is_adjective(name, gaz)):
+        if kind == "place" and (
+            _is_actor_name(name, gaz) or _is_adjective(name, gaz) or _names_a_group(clean, end, gaz)
+        ):
             continue
         key = _resolve_slot(name, suffix, kind, gaz)
         if key is None and strong:
@@ -401,6 +403,15 @@ def _is_month(name: str) -> bool:
     return bool(re.match(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", name)) and (
         len(name) <= 9
     )
+
+
+def _names_a_group(clean: str, end: int, gaz: Gazetteer) -> bool:
+    """ "the Jughayfa tribe", "Liwa al-Quds fighters": the name is a group's."""
+    nouns = gaz.compiled(
+        "actor_noun_after",
+        lambda: re.compile(rf" (?:{'|'.join(gaz.word_list('actor_slot_nouns'))})\b"),
+    )
+    return bool(nouns.match(clean, end))
 
 
 def _is_actor_name(name: str, gaz: Gazetteer) -> bool:
