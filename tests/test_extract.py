@@ -617,3 +617,25 @@ def test_numbered_formations_and_tribes_are_actors_unless_an_army_is_named():
         "actor/syrian-arab-army",
     ]
     assert "actor/jughayfa-tribe" in f.mentions
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Sunni politicians accused militia units of abusing men who fled Saqlawiyah.",
+        "The deal reportedly provides for the evacuation of wounded fighters from Zabadani.",
+        "ISIS exploited the strikes to seize the hills overlooking Deir ez-Zour the same day.",
+    ],
+)
+def test_fleeing_civilians_planned_evacuations_and_strikes_exploited_are_no_events(body):
+    kinds = {e.type for e in facts_of(body).events}
+    assert not kinds & {"Withdrawal", "Airstrike"}
+
+
+def test_an_aside_between_subject_and_verb_keeps_the_subject():
+    f = facts_of(
+        "Turkey, which opposes a PMF role in Tal Afar, deployed tanks to Kilis on November 1.",
+        title="Iraq Situation Report: November 1 - 8, 2016",
+    )
+    deployment = next(e for e in f.events if e.type == "Deployment")
+    assert (deployment.agent, deployment.location) == ("actor/turkey", "place/kilis")

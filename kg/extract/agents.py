@@ -92,6 +92,7 @@ RELATIVE_VERB = re.compile(
 TELLS = re.compile(
     r"(?:\s+[\w.'-]+){0,2}?\s+(?:said|says|reported|reports|stated|announced|told|added)\b", re.I
 )
+WHICH_ASIDE = re.compile(r"^[\s,]*(?:which|who)\b[^,;]*,\s*(?:\w+ly\s+)?$", re.I)
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:now\s+|also\s+|still\s+|\w+ly\s+)?$", re.I
 )
@@ -149,8 +150,11 @@ def agent_of(
             if actors:
                 return actors[0].key
     subject = subject_of(view, hit, a)
-    if subject is None and INCLUDED.match(text[a : hit.start]):
-        subject = subject_of(view, hit, 0, stop=a)  # "X, including A and B, seized": X
+    if INCLUDED.match(text[a : hit.start]) or (
+        WHICH_ASIDE.match(text[a : hit.start]) and not _nearby_subject(view, hit, a)
+    ):
+        # "X, including A and B, seized", "Turkey, which opposes a PMF role, deployed": X
+        subject = subject_of(view, hit, 0, stop=a) or subject
     if subject:
         return subject
     if event_class in SHARED_NOUN_CLASSES and SUBORDINATE_NOUN.match(text[a : hit.start]):
@@ -260,6 +264,12 @@ def _in_parenthesis(view: SentenceView, a: int, mention: Mention) -> bool:
     """Whether the actor stands in a phrase set off after the subject by a comma."""
     cues = list(PARENTHESIS.finditer(view.clean, a, mention.start))
     return bool(cues) and bool(view.actors(a, cues[-1].start()))
+
+
+def _nearby_subject(view: SentenceView, hit: TriggerHit, a: int) -> bool:
+    """An actor right before the trigger, after the aside's closing comma."""
+    comma = view.clean.rfind(",", a + 1, hit.start)
+    return bool(view.actors(comma, hit.start)) if comma > 0 else False
 
 
 def _subject_head(view: SentenceView, mention: Mention, a: int) -> Mention:

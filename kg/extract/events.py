@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from kg.extract.agents import (
     PARTICIPLE_CLAUSE,
+    WHICH_ASIDE,
     agent_after_noun,
     agent_of,
     definite_subject,
@@ -381,6 +382,10 @@ def _plausible(
         return bool(ROUTE_WORDS.search(after[:80])) or any(
             window[0] <= s < window[1] + 40 for _, s, _ in view.lines
         )
+    if event_class == "Withdrawal" and CIVILIANS_FLEEING.search(
+        text, max(0, hit.start - 40), hit.end
+    ):
+        return False  # "men who fled Saqlawiyah", "thousands of residents fled"
     if event_class in ("Seizure", "Withdrawal") and hit.trigger.kind == "verb":
         clause_start = max(0, hit.start - 120)
         return bool(view.places(clause_start, window[1])) or bool(DEFINITE_PLACE.search(after))
@@ -482,7 +487,14 @@ EVENT_VERB_BEFORE = re.compile(
     r"shelled|seized|captured)\b",
     re.I,
 )
+CIVILIANS_FLEEING = re.compile(
+    r"\b(?:civilians|residents|families|people|men|women|children|villagers|refugees|"
+    r"displaced|inhabitants)\s+(?:who\s+|had\s+|have\s+|reportedly\s+)*"
+    r"(?:fled|flee|flees|fleeing|escaped)\b",
+    re.I,
+)
 BACKGROUNDED = re.compile(
+    r"\b(?:exploited|exploiting|took advantage of|taking advantage of)\s+the\s+(?:[\w-]+\s+){0,2}$|"
     r"\b(?:fled|flee|flees|fleeing|escaped|escaping|displaced by|survived)\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$|"
     r"\b(?:repelled|repulsed|thwarted|foiled|repel|repelling)\s+the\s+(?:[\w-]+\s+){0,2}$",
@@ -605,6 +617,8 @@ def _places(
             return [((local or after)[0].key, None)]  # "between the Turkish border and X": X
         return _coordinated(text, after)
     before = [p for p in view.places(a, hit.start) if p.role != "held" and not _is_river(p)]
+    if WHICH_ASIDE.match(text[a : hit.start]):
+        before = []  # "Turkey, which opposes a PMF role in Tal Afar, deployed ...": not there
     if before:  # "The town of Mahin in southeastern Homs Province fell to ISIS": the subject
         return _coordinated(text, before)
     if any(window[0] <= s < window[1] for _, s, _ in view.lines):
