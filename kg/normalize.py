@@ -38,10 +38,15 @@ _SPELLING_FOLDS = (
     ("ou", "u"), ("oo", "u"), ("aw", "u"), ("o", "u"), ("ee", "i"), ("ey", "ai"),
     ("ei", "ai"), ("ay", "ai"), ("iya", "ia"), ("ie", "i"), ("q", "k"), ("dh", "d"), ("gh", "g"),
 )  # fmt: skip
+_KEY_PIECE = re.compile(r"[a-z0-9]+-?")
+_DOUBLED = re.compile(r"(.)\1+")
+_HYPHENED_ARTICLE = re.compile(r"\b([aeAE][a-zA-Z]{0,2})-([a-zA-Z])")
 
 
 @lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
+    if text.isascii():  # nothing to decompose, no accent to drop (the common case)
+        return clean_typography(text)
     decomposed = unicodedata.normalize("NFKD", clean_typography(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -52,7 +57,7 @@ def fold_token(token: str) -> str:
     t = token
     for old, new in _SPELLING_FOLDS:
         t = t.replace(old, new)
-    t = re.sub(r"(.)\1+", r"\1", t)
+    t = _DOUBLED.sub(r"\1", t)
     if len(t) > 3 and t.endswith(("ah", "eh")):
         t = t[:-2] + "a"
     return t
@@ -63,6 +68,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Key under which two spellings of one name compare equal.
 
@@ -77,8 +83,7 @@ def name_keys(name: str) -> set[str]:
     """``name_key`` plus the spelling with each article glued on ("Deir Ezzor" for "ez-Zour"),
     so a matcher indexing every key finds both forms."""
     keys = {name_key(name)}
-    glued = re.sub(
-        r"\b([aeAE][a-zA-Z]{0,2})-([a-zA-Z])",
+    glued = _HYPHENED_ARTICLE.sub(
         lambda m: m.group(1) + m.group(2) if m.group(1).lower() in ARTICLES else m.group(0),
         ascii_fold(name),
     )
@@ -91,7 +96,7 @@ def tokens_for_key(name: str) -> list[str]:
     """Lower-case words of a name with apostrophes removed and articles dropped."""
     # The tokenizer drops a possessive "'s" ("People's" reads "People"): names must agree.
     text = POSSESSIVE.sub("", ascii_fold(name).lower()).replace("'", "")
-    raw = re.findall(r"[a-z0-9]+-?", text)
+    raw = _KEY_PIECE.findall(text)
     words: list[str] = []
     for i, piece in enumerate(raw):
         word = piece.rstrip("-")

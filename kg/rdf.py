@@ -37,8 +37,11 @@ PREFIXES = {
 }  # fmt: skip
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower().replace("'", "")).strip("-")
+    return _NOT_SLUG.sub("-", ascii_fold(text).lower().replace("'", "")).strip("-")
 
 
 def short_hash(*parts: object) -> str:
@@ -119,6 +122,11 @@ class GraphBuilder:
             node = self._iris[key] = iri(self.base + key)
         return node
 
+    def once_iri(self, key: str) -> Term:
+        """The IRI of an event or a control, made once per build: not kept, unlike those of
+        the entities, which are looked up again and again."""
+        return iri(self.base + key)
+
     def skg(self, name: str) -> Term:
         """An skg: term by name; an unknown name fails as the closed namespace does."""
         node = self._vocab.get(name)
@@ -154,13 +162,15 @@ class GraphBuilder:
             self.add(r, END, _date(report.period.end))
         for entity in facts.new_entities:
             self.entities.setdefault(entity.key, entity)
+        mentions, typed = self._pairs[MENTIONS], self._typed
         for key in facts.mentions:
-            self.add(r, MENTIONS, self.iri(key))
-            self.add_entity(key)
+            mentions.add((r, self.iri(key)))
+            if key not in typed:  # add_entity's own first test, made here: most keys pass it
+                self.add_entity(key)
         for key, surfaces in sorted(facts.surfaces.items()):
             self.add_spellings(key, surfaces)
         for line in facts.supply_lines:
-            self.add(r, MENTIONS, self.iri(line.key))
+            mentions.add((r, self.iri(line.key)))
             self.add_line(line)
         report_iri = self.base + report_key  # what event and control hashes are made of
         for event in facts.events:
@@ -183,6 +193,9 @@ class GraphBuilder:
                 self.add(node, pred, obj)
                 if parent is not None:
                     self.add_entity(parent)
+            # Added again, the same triples would change nothing (a reference route has no
+            # rdf:type Place or Actor, so the test above does not catch it).
+            self._typed.add(key)
             return
         entity = self.entities.get(key) or self.gaz.entities.get(key)
         if entity is None:
@@ -210,13 +223,15 @@ class GraphBuilder:
 
     def add_spellings(self, key: str, surfaces: set[str]) -> None:
         """Spellings the text used that the entity's names do not already cover."""
-        entity = self.entities.get(key) or self.gaz.entities.get(key)
-        if entity is None:
-            return
         # The outcome depends on the entity's names and these spellings only, and an
         # entity's names do not change during a build: the same set twice adds nothing new.
+        # (Tested first: a set is only remembered once its entity was found, and entities
+        # are never removed.)
         seen = (key, frozenset(surfaces))
         if seen in self._spelled:
+            return
+        entity = self.entities.get(key) or self.gaz.entities.get(key)
+        if entity is None:
             return
         self._spelled.add(seen)
         known = self._name_keys(key, entity)
@@ -278,41 +293,44 @@ class GraphBuilder:
     def add_event(self, event: Event, r: Term, report_iri: str, report: Report) -> None:
         s = event.sentence
         ident = (event.trigger_start, event.type, event.location, event.agent, event.target)
-        node = self.iri("event/" + short_hash(report_iri, s.start, *ident))
-        add = self.add
-        add(node, TYPE, EVENT)
-        add(node, TYPE, self.skg(event.type))
-        add(node, TRIGGER, literal(event.trigger))
+        node = self.once_iri("event/" + short_hash(report_iri, s.start, *ident))
+        # The pairs are added to directly: this runs for every event of the build.
+        pairs, typed = self._pairs, self._typed
+        pairs[TYPE].add((node, EVENT))
+        pairs[TYPE].add((node, self.skg(event.type)))
+        pairs[TRIGGER].add((node, _text(event.trigger)))
         self._add_evidence(node, s, r)
-        add(node, CERTAINTY, self.skg(event.certainty))
+        pairs[CERTAINTY].add((node, self.skg(event.certainty)))
         for pred, key in ((AGENT, event.agent), (TARGET, event.target),
                           (LOCATION, event.location), (CLAIMED_BY, event.claimed_by)):  # fmt: skip
             if key:
-                add(node, pred, self.iri(key))
-                self.add_entity(key)
+                pairs[pred].add((node, self.iri(key)))
+                if key not in typed:  # add_entity's first test, made here
+                    self.add_entity(key)
         if event.affects:
-            add(node, AFFECTS, self.iri(event.affects))
+            pairs[AFFECTS].add((node, self.iri(event.affects)))
         if event.start:
-            add(node, START, _date(event.start))
+            pairs[START].add((node, _date(event.start)))
         if event.end:
-            add(node, END, _date(event.end))
+            pairs[END].add((node, _date(event.end)))
         if not event.start and report.period:
-            add(node, PERIOD_START, _date(report.period.start))
-            add(node, PERIOD_END, _date(report.period.end))
+            pairs[PERIOD_START].add((node, _date(report.period.start)))
+            pairs[PERIOD_END].add((node, _date(report.period.end)))
         if event.fatalities is not None:
-            add(node, FATALITIES, _integer(event.fatalities))
+            pairs[FATALITIES].add((node, _integer(event.fatalities)))
 
     def _add_evidence(self, node: Term, s: Sentence, r: Term) -> None:
         if self._evidence[0] != s.text:  # a sentence's events come one after another
             self._evidence = (s.text, literal(s.text))
-        self.add(node, EVIDENCE, self._evidence[1])
-        self.add(node, EVIDENCE_START, _integer(s.start))
-        self.add(node, EVIDENCE_END, _integer(s.end))
-        self.add(node, DERIVED, r)
+        pairs = self._pairs
+        pairs[EVIDENCE].add((node, self._evidence[1]))
+        pairs[EVIDENCE_START].add((node, _integer(s.start)))
+        pairs[EVIDENCE_END].add((node, _integer(s.end)))
+        pairs[DERIVED].add((node, r))
 
     def add_control(self, control: Control, r: Term, report_iri: str) -> None:
         s = control.sentence
-        node = self.iri(
+        node = self.once_iri(
             "control/" + short_hash(report_iri, s.start, control.location, control.controller)
         )
         self.add(node, TYPE, CONTROL)
@@ -353,6 +371,12 @@ def _date(d: date) -> Term:
 
 def _integer(n: int) -> Term:
     return f'"{n}"^^<{XSD_INTEGER}>'  # digits need no escaping
+
+
+@lru_cache(maxsize=1 << 14)
+def _text(text: str) -> Term:
+    """A plain literal of a short, often repeated text (a trigger word)."""
+    return literal(text)
 
 
 def _add_used_terms(table: TripleTable) -> None:

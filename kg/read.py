@@ -14,6 +14,7 @@ from kg.model import Report
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 REPORT_SUFFIXES = (".txt", ".md", ".text")
 _TITLE_MAX_CHARS = 200
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n[ \t\u00a0]*\S.*)*", re.MULTILINE)
 
 
@@ -93,8 +94,8 @@ def _looks_like_title(paragraph: str) -> bool:
     stripped = paragraph.rstrip()
     if stripped.endswith((".", "!", "?", ";", ",", ":")):
         return False
-    words = re.findall(r"[A-Za-z][\w'’-]*", stripped)
-    return bool(words) and (stripped[0].isupper() or stripped[0].isdigit())
+    has_word = _WORD.search(stripped) is not None
+    return has_word and (stripped[0].isupper() or stripped[0].isdigit())
 
 
 def _make_report(

@@ -57,3 +57,18 @@ def test_title_periods():
         date(2015, 12, 22), date(2015, 12, 28)
     )
     assert title_period("Regime Forces Launch Offensive in Aleppo") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "positions in Homs from NOVEMBER 4 - 5 and Since Mid-October 2015",
+        "strikes on 23 oct. 2015-10-23, Between 4 And 6 November",
+        "Over The Past Few Days, and on Nov. 5, 2016",
+    ],
+)
+def test_case_and_non_ascii_text_do_not_change_the_dates(text):
+    """ASCII text is matched lower-cased, other text case-insensitively: the same dates."""
+    spans = find_dates(text.lower(), 2015, PERIOD)
+    assert spans and find_dates(text, 2015, PERIOD) == spans
+    assert find_dates(text + " é", 2015, PERIOD) == spans

@@ -3,6 +3,7 @@ give the same graph, byte for byte, as a plain one-process build."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import shutil
 import sys
@@ -66,6 +67,7 @@ def test_two_workers_give_the_one_worker_graph_byte_for_byte(
     assert result.workers == 2 and result.extracted == 200
     assert _ttl(tmp_path) == _ttl(one_worker)
     assert (tmp_path / "analysis.json").read_bytes() == (one_worker / "analysis.json").read_bytes()
+    assert gc.get_freeze_count() == 0  # the graph, frozen while the build ran, is not kept so
 
 
 def test_unresolved_names_are_shared_across_reports(one_worker: Path):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
+import ahocorasick
 from rapidfuzz import fuzz, process
 
 from kg.extract.gazetteer import Alias, Gazetteer
@@ -22,8 +25,8 @@ FUZZY_CUTOFF = 86
 SHORT_NAME_CUTOFF = 95
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A named tuple, not a dataclass: a report makes thousands and they are built in bulk.
     text: str
     start: int
     end: int
@@ -33,19 +36,25 @@ class Token:
 def tokenize(clean: str) -> list[Token]:
     tokens: list[Token] = []
     matches = list(_TOKEN.finditer(clean))
+    last = len(matches) - 1
     for i, m in enumerate(matches):
-        text = m.group(0)
-        if text.lower().endswith("'s") and len(text) > 2:
-            text = text[:-2]
-        end = m.start() + len(text)
-        word = ascii_fold(text).lower().replace("'", "")
-        hyphened = clean[end : end + 1] == "-"
-        followed = i + 1 < len(matches)
-        is_article = followed and (
-            (hyphened and word in ARTICLES) or (word in STANDALONE_ARTICLES and text[0].isupper())
-        )
-        tokens.append(Token(text, m.start(), end, "" if is_article else fold_token(word)))
+        text, key, article, standalone = _word(m.group(0))
+        start = m.start()
+        end = start + len(text)
+        if i < last and ((article and clean[end : end + 1] == "-") or standalone):
+            key = ""  # an article that names drop: "al-" before a name, or a capitalised "Al"
+        tokens.append(Token(text, start, end, key))
     return tokens
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(raw: str) -> tuple[str, str, bool, bool]:
+    """A matched word (memoised: words repeat): its text without a possessive "'s", its
+    folded key, whether it is an article when hyphened, and whether it is one standing alone."""
+    text = raw[:-2] if raw.lower().endswith("'s") and len(raw) > 2 else raw
+    word = ascii_fold(text).lower().replace("'", "")
+    standalone = word in STANDALONE_ARTICLES and text[0].isupper()
+    return text, fold_token(word), word in ARTICLES, standalone
 
 
 def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None) -> list[Mention]:
@@ -55,11 +64,11 @@ def find_mentions(clean: str, gaz: Gazetteer, tokens: list[Token] | None = None)
     found: list[tuple[int, int, Alias]] = []
     for end_char, (key, aliases) in gaz.automaton.iter(stream):
         first, last = _token_span(stream, owners, end_char, key)
-        surface = clean[tokens[first].start : tokens[last].end]
-        alias = _choose_alias(
-            aliases, surface, clean[: tokens[first].start], clean[tokens[last].end :][:3]
-        )
-        if alias is not None and _demonym_ok(alias, clean, tokens[last].end, gaz):
+        start, end = tokens[first].start, tokens[last].end
+        # _choose_alias reads 40 characters before the name and 3 after
+        before, after = clean[max(0, start - 40) : start], clean[end : end + 3]
+        alias = _choose_alias(aliases, clean[start:end], before, after)
+        if alias is not None and _demonym_ok(alias, clean, end, gaz):
             found.append((first, last, alias))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     mentions: list[Mention] = []
@@ -109,10 +118,13 @@ def _proxy(clean: str, end: int, backer: str, gaz: Gazetteer) -> list[Mention]:
 
 
 _GLUED_NAME_AFTER = re.compile(r"^[ -](?:(?:al|ar|as|ad|ash|az|an|at|el)-)?[A-Z][a-z]")
-_GLUED_NAME_BEFORE = re.compile(
-    r"(?<![.!?:;] )(?<!^)\b(?:Hay|Hayy|Kafr|Tal|Tell|Deir|Ain|Ras|Bir|Jabal|Khirbet|Beit|Bab|Abu|Albu|Umm|Sheikh|Qasr|Wadi|Jisr|Maarat|Arab)\s+$"
-)
+_NAME_HEADS = ("Hay", "Hayy", "Kafr", "Tal", "Tell", "Deir", "Ain", "Ras", "Bir", "Jabal", "Khirbet",
+               "Beit", "Bab", "Abu", "Albu", "Umm", "Sheikh", "Qasr", "Wadi", "Jisr", "Maarat",
+               "Arab")  # fmt: skip
+_GLUED_NAME_BEFORE = re.compile(rf"(?<![.!?:;] )(?<!^)\b(?:{'|'.join(_NAME_HEADS)})\s+$")
+_LONGEST_HEAD = max(map(len, _NAME_HEADS))
 _LONG_NAME_EXEMPT = ("country", "province", "city")
+_NEXT_WORD = re.compile(r"[ -](?:\w+-)?(\w+)")
 _NAME_WITH_ARTICLE_BEFORE = re.compile(
     r"(?<![.!?:;] )\b([A-Z][\w']+)\s+(?:al|ar|as|ad|ash|az|an|at|el)-$"
 )
@@ -124,9 +136,12 @@ def _part_of_longer_name(
     """ "Hay al-Amil" is not al-Hayy and "Kuweires al-Sharqi" not Kuweires: a small place whose
     name runs on into more capitalised words is part of a longer, unknown name."""
     before = clean[: tokens[first].start]
-    lead = _NAME_WITH_ARTICLE_BEFORE.search(before)  # "Ameriyat al-Fallujah" is not Fallujah
-    not_names = gaz.compiled("not_names", lambda: set(gaz.word_list("not_names")))
-    if lead and lead.group(1) not in not_names:
+    # "Ameriyat al-Fallujah" is not Fallujah. The search, anchored at the end, would try
+    # every offset of ``before``: first the cheap test that it ends as it must, in "-".
+    lead = None
+    if before.endswith(("-", "-\n")):
+        lead = _NAME_WITH_ARTICLE_BEFORE.search(before)
+    if lead and lead.group(1) not in _not_names(gaz):
         return True
     entity = gaz.entities.get(alias.entity)
     if entity is None or entity.place_type in _LONG_NAME_EXEMPT:
@@ -134,13 +149,16 @@ def _part_of_longer_name(
     after = clean[tokens[last].end :]
     m = _GLUED_NAME_AFTER.match(after)
     if m:
-        nxt = re.match(r"[ -](?:\w+-)?(\w+)", after)
+        nxt = _NEXT_WORD.match(after)
         word = nxt.group(1) if nxt else ""
-        not_names = set(gaz.word_list("not_names"))
-        suffixes = {w.split()[0] for w in gaz.word_list("site_suffixes")}
-        if word not in not_names and word not in suffixes:
+        suffixes = gaz.compiled(
+            "site_suffix_heads", lambda: {w.split()[0] for w in gaz.word_list("site_suffixes")}
+        )
+        if word not in _not_names(gaz) and word not in suffixes:
             return True
-    return bool(_GLUED_NAME_BEFORE.search(before))
+    # A head word ends where the trailing spaces begin: no match starts further back.
+    tail = max(0, len(before.rstrip()) - _LONGEST_HEAD)
+    return bool(_GLUED_NAME_BEFORE.search(before, tail))
 
 
 def _stream(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -243,24 +261,31 @@ def _demonym_ok(alias: Alias, clean: str, end: int, gaz: Gazetteer) -> bool:
     airstrikes", "Iranian proxy forces" (up to three words apart)."""
     if not alias.demonym:
         return True
-    following = re.findall(r"[\w'-]+", clean[end : end + 60])[:4]
+    following = _WORDS.findall(clean[end : end + 60])[:4]
     force_nouns = gaz.compiled(
         "force_nouns", lambda: {n.lower() for n in gaz.word_list("force_nouns")}
     )
     return any(w.lower() in force_nouns or AIRCRAFT_MODEL.fullmatch(w) for w in following)
 
 
+_WORDS = re.compile(r"[\w'-]+")
 AIRCRAFT_MODEL = re.compile(r"(?:F|Su|MiG|Tu|Mi|Ka|B|A|AH|UH)-\d+\w*")
 
 
 def _is_not_name(tokens: list[Token], first: int, last: int, clean: str, gaz: Gazetteer) -> bool:
-    surface = clean[tokens[first].start : tokens[last].end]
-    return surface in gaz.compiled("not_names", lambda: set(gaz.word_list("not_names")))
+    return clean[tokens[first].start : tokens[last].end] in _not_names(gaz)
+
+
+def _not_names(gaz: Gazetteer) -> set[str]:
+    return gaz.compiled("not_names", lambda: set(gaz.word_list("not_names")))
+
+
+_CONTROL_SUFFIX = re.compile(r"-(held|controlled|occupied|dominated)\b")
 
 
 def _role(clean: str, start: int, end: int) -> str:
     """How the name is used: "ISIS-held" (a controller), "anti-ISIS" (a target), or a name."""
-    if re.match(r"-(held|controlled|occupied|dominated)\b", clean[end : end + 12].lower()):
+    if _CONTROL_SUFFIX.match(clean[end : end + 12].lower()):
         return "held"
     if clean[max(0, start - 5) : start].lower() == "anti-":
         return "anti"
@@ -291,7 +316,7 @@ def slot_mentions(
         if any(m.start < end and start < m.end for m in [*taken, *out]):
             continue
         name = clean[start:end].strip(" -")
-        if not name or _is_month(name) or name.split()[0] in gaz.word_list("not_names"):
+        if not name or _is_month(name) or name.split()[0] in _not_names(gaz):
             continue
         if kind == "place" and (
             _is_actor_name(name, gaz) or _is_adjective(name, gaz) or _names_a_group(clean, end, gaz)
@@ -313,21 +338,22 @@ def _coordinated_with_places(clean: str, taken: list[Mention]):
     for mention in taken:
         if mention.kind != "place":
             continue
-        m = re.match(rf"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?({_NAME})", clean[mention.end :])
+        m = _COORDINATED_NAME.match(clean, mention.end)
         if m:
-            yield "place", mention.end + m.start(1), mention.end + m.end(1), True, ""
+            yield "place", m.start(1), m.end(1), True, ""
 
 
 def _slot_candidates(clean: str, gaz: Gazetteer):
     site_suffix = gaz.compiled("site_suffix", lambda: _site_suffix_pattern(gaz))
-    for kind, pattern, strong, wants_suffix in gaz.compiled("slots", lambda: _slot_patterns(gaz)):
-        for m in pattern.finditer(clean):
+    slots = gaz.compiled("slots", lambda: _SlotPatterns(_slot_patterns(gaz)))
+    for slot in slots.worth_scanning(clean):
+        for m in slot.pattern.finditer(clean):
             suffix = ""
-            if wants_suffix:
+            if slot.wants_suffix:
                 sm = site_suffix.match(clean, m.end(1))
                 suffix = sm.group(1) if sm else ""
             for start, end in _list_items(clean, m.start(1), m.end(1)):
-                yield kind, start, end, strong, suffix
+                yield slot.kind, start, end, slot.strong, suffix
 
 
 def _site_suffix_pattern(gaz: Gazetteer) -> re.Pattern[str]:
@@ -335,7 +361,18 @@ def _site_suffix_pattern(gaz: Gazetteer) -> re.Pattern[str]:
     return re.compile(rf"\s*({sites})")
 
 
-def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bool, int]]:
+@dataclass(frozen=True)
+class _Slot:
+    kind: EntityKind
+    pattern: re.Pattern[str]
+    strong: bool
+    wants_suffix: bool
+    # Strings one of which every match contains: a sentence with none of them is not
+    # scanned (each scan tries the pattern at every offset). None: always scanned.
+    needles: tuple[str, ...] | None
+
+
+def _slot_patterns(gaz: Gazetteer) -> list[_Slot]:
     """The slot patterns of names.toml, compiled once per gazetteer."""
     words = gaz.word_list
     slot = "|".join(sorted(map(re.escape, words("place_slot_nouns")), key=len, reverse=True))
@@ -345,19 +382,63 @@ def _slot_patterns(gaz: Gazetteer) -> list[tuple[EntityKind, re.Pattern[str], bo
     actor_nouns = "|".join(words("actor_slot_nouns"))
     minting = "|".join(words("minting_prepositions"))
     titles = "|".join(re.escape(t) for t in sorted(words("person_titles"), key=len, reverse=True))
-    patterns: list[tuple[EntityKind, str, bool, int]] = [
-        ("place", rf"\b(?:{slot}) of ({_NAME}(?:{_AND}{_NAME})*)", True, 0),
-        ("place", rf"\bthe ({_NAME}(?:{_AND}{_NAME})*) (?=(?:{slot})\b)", True, 0),
-        ("place", rf"\b(?:{direction}) of ({_NAME})", True, 0),
-        ("place", rf"({_NAME}(?: \d{{1,3}})?) (?=(?:{sites})\b)", True, 1),  # "Brigade 82 base"
-        ("place", rf"\b(?:{minting}) (?:the |a |an )?({_NAME}(?:{_AND}{_NAME})*)", True, 0),
-        ("place", rf"\b(?:{preps}) (?:the )?({_NAME})", False, 0),
-        ("actor", rf"\b({_NAME} (?:{actor_nouns}))\b", True, 0),
-        ("actor", rf"\b(?:{titles}) ({_PERSON})\b", True, 0),
-        ("actor", rf"(?<!'s )\b({_UNIT})\b", True, 0),
-        ("actor", rf"\b({_NAME}) \((?=[A-Z]{{2,6}}\))", True, 0),
-    ]
-    return [(kind, re.compile(p), strong, suffix) for kind, p, strong, suffix in patterns]
+    slot_nouns, site_words = words("place_slot_nouns"), words("site_suffixes")
+    return [
+        _Slot("place", re.compile(rf"\b(?:{slot}) of ({_NAME}(?:{_AND}{_NAME})*)"), True, False,
+              _needles(slot_nouns, after=" of ", escaped=True)),
+        _Slot("place", re.compile(rf"\bthe ({_NAME}(?:{_AND}{_NAME})*) (?=(?:{slot})\b)"), True,
+              False, _needles(slot_nouns, before=" ", escaped=True)),
+        _Slot("place", re.compile(rf"\b(?:{direction}) of ({_NAME})"), True, False,
+              _needles(words("directions"), after=" of ")),
+        _Slot("place", re.compile(rf"({_NAME}(?: \d{{1,3}})?) (?=(?:{sites})\b)"), True, True,
+              _needles(site_words, before=" ", escaped=True)),  # also "Brigade 82 base"
+        _Slot("place", re.compile(rf"\b(?:{minting}) (?:the |a |an )?({_NAME}(?:{_AND}{_NAME})*)"),
+              True, False, None),
+        _Slot("place", re.compile(rf"\b(?:{preps}) (?:the )?({_NAME})"), False, False, None),
+        _Slot("actor", re.compile(rf"\b({_NAME} (?:{actor_nouns}))\b"), True, False,
+              _needles(words("actor_slot_nouns"), before=" ")),
+        _Slot("actor", re.compile(rf"\b(?:{titles}) ({_PERSON})\b"), True, False,
+              _needles(words("person_titles"), after=" ", escaped=True)),
+        _Slot("actor", re.compile(rf"(?<!'s )\b({_UNIT})\b"), True, False,
+              (" Division", " Brigade", " Regiment", " Battalion", " Corps")),
+        _Slot("actor", re.compile(rf"\b({_NAME}) \((?=[A-Z]{{2,6}}\))"), True, False, (" (",)),
+    ]  # fmt: skip
+
+
+class _SlotPatterns:
+    """The slot patterns, and one Aho-Corasick automaton over their needles, which tells in
+    one pass which patterns a sentence could match."""
+
+    def __init__(self, slots: list[_Slot]) -> None:
+        self.slots = slots
+        self.finder = ahocorasick.Automaton()
+        for i, slot in enumerate(slots):
+            for needle in slot.needles or ():
+                self.finder.add_word(needle, self.finder.get(needle, frozenset()) | {i})
+        self.finder.make_automaton()
+        self.always = frozenset(i for i, slot in enumerate(slots) if slot.needles is None)
+
+    def worth_scanning(self, clean: str) -> list[_Slot]:
+        """The patterns that may match ``clean``, in their order."""
+        wanted = set(self.always)
+        if len(self.finder):
+            for _, ids in self.finder.iter(clean):
+                wanted |= ids
+        return [slot for i, slot in enumerate(self.slots) if i in wanted]
+
+
+_REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+
+
+def _needles(
+    words: list[str], before: str = "", after: str = "", escaped: bool = False
+) -> tuple[str, ...] | None:
+    """``before + word + after`` for each word: what a match of the alternation of ``words``
+    between them contains. None (no filter) for an empty list, whose alternation matches
+    anything, or one put into the pattern unescaped that holds regex syntax."""
+    if not words or (not escaped and any(_REGEX_SYNTAX.intersection(w) for w in words)):
+        return None
+    return tuple(f"{before}{w}{after}" for w in words)
 
 
 # A numbered formation: "the 9th Division", "the 16th Armored Division", "the 92nd Brigade"
@@ -370,6 +451,7 @@ _UNIT = (
 _PERSON = r"[A-Z][a-z][\w'-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|el)[- ])?[A-Z][\w'-]*){1,3}"
 _NEARBY = r"(?:(?:nearby|adjacent|neighbou?ring)\s+)?"  # "X and the nearby Y": Y is the name
 _AND = rf"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?{_NEARBY}"
+_COORDINATED_NAME = re.compile(rf"(?:,\s*|,?\s+and\s+|,?\s+or\s+)(?:the\s+)?({_NAME})")
 _ITEM_SEPARATOR = re.compile(
     rf",\s*(?:and\s+|or\s+)?(?:the\s+)?{_NEARBY}|\s+(?:and|or)\s+(?:the\s+)?{_NEARBY}"
 )
@@ -392,17 +474,16 @@ def _is_adjective(name: str, gaz: Gazetteer) -> bool:
     demonyms = gaz.compiled(
         "demonyms", lambda: {a.text for bucket in gaz.aliases.values() for a in bucket if a.demonym}
     )
-    return (
-        first in demonyms
-        or first in gaz.word_list("adjectives")
-        or bool(re.search(r"(ian|ish|ese|'a)$", first))
-    )
+    adjectives = gaz.compiled("adjectives", lambda: set(gaz.word_list("adjectives")))
+    # ``first`` holds no newline (split() cut there), so endswith is what "...$" matched.
+    return first in demonyms or first in adjectives or first.endswith(("ian", "ish", "ese", "'a"))
+
+
+_MONTH_START = re.compile(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
 def _is_month(name: str) -> bool:
-    return bool(re.match(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", name)) and (
-        len(name) <= 9
-    )
+    return bool(_MONTH_START.match(name)) and len(name) <= 9
 
 
 def _names_a_group(clean: str, end: int, gaz: Gazetteer) -> bool:
@@ -471,8 +552,11 @@ def _closest(key: str, choices: dict[str, str]) -> str | None:
     return choices[hit[0]]
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _mint(name: str, kind: EntityKind, gaz: Gazetteer, minted: dict[str, Entity]) -> Entity:
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(name).lower().replace("'", "")).strip("-")
+    slug = _NOT_SLUG.sub("-", ascii_fold(name).lower().replace("'", "")).strip("-")
     key = f"{kind}/{slug}"
     if key in gaz.entities:
         return gaz.entities[key]
