@@ -11,6 +11,14 @@ Updates are refused (403), so is SERVICE unless allowed.
 Queries run in worker processes that each load the graph once. Neither rdflib nor pyoxigraph
 can interrupt a running query, so a query past its time limit has its worker killed and a
 fresh one started in its place; the server keeps answering meanwhile.
+
+Every refusal is a 4xx, since each is about the request, not the server:
+
+    400 malformed query or request    403 update, SERVICE, LOAD    405 method    406 Accept
+    413/414 request over the size cap  415 content type    422 query stopped at the time limit
+    429 no worker came free in time (Retry-After)
+
+A 5xx means a bug or a broken store, never a request the server chose not to finish.
 """
 
 from __future__ import annotations
@@ -111,13 +119,21 @@ class ServeSettings:
     queue_timeout: float = 60.0
 
 
-class _Problem(Exception):
-    """An HTTP error answer: status and a one-line message."""
+# The time limit and a full queue are limits the server sets on requests, so their refusals are
+# 4xx. 422 (understood, well-formed, not processed) rather than 408, which means the client was
+# too slow to send and invites an automatic retry of the same runaway query.
+TIME_LIMIT_STATUS = 422
+BUSY_STATUS = 429
 
-    def __init__(self, status: int, message: str) -> None:
+
+class _Problem(Exception):
+    """An HTTP error answer: status, a one-line message and any headers it needs."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -174,7 +190,10 @@ class _Worker:
         while not self.conn.poll(0.5):
             if not self.process.is_alive():
                 raise StoreError("a query worker died while loading the graph")
-        message = self.conn.recv()
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise StoreError("a query worker died while loading the graph") from exc
         if message[0] != "ready":
             error_class = getattr(errors, message[1], StoreError)
             raise error_class(message[2])
@@ -186,12 +205,26 @@ class _Worker:
         self.conn.close()
 
 
-class QueryTimeoutError(KGError):
-    pass
+class QueryStoppedError(KGError):
+    """The server stopped the query: past its time limit, or it killed its worker twice."""
+
+
+class ServerBusyError(KGError):
+    """No worker came free within the queue wait."""
+
+
+class _WorkerLost(Exception):
+    """The worker running a request died (not killed by us): the request may be tried again."""
 
 
 class WorkerPool:
-    """A few worker processes; each request borrows one, and one that overruns is replaced."""
+    """A few worker processes; each request borrows one, and one that overruns is replaced.
+
+    A request whose worker dies under it (killed from outside, or its process crashed) is
+    run once more on another worker instead of being dropped.
+    """
+
+    ATTEMPTS = 2
 
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
@@ -199,6 +232,7 @@ class WorkerPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
 
     def start(self) -> None:
         """Start the workers and wait until each has loaded the graph."""
@@ -214,17 +248,43 @@ class WorkerPool:
             self._idle.put_nowait(worker)
 
     async def run(self, query: str, formats: tuple[str, str]) -> tuple[Any, ...]:
+        """The worker's reply to the query. Raises ServerBusyError when no worker comes free
+        in time, QueryStoppedError when the query overruns (or kills its worker twice)."""
+        deadline = time.monotonic() + self.settings.queue_timeout
+        deaths = 0
+        while True:
+            worker = await self._borrow(deadline)
+            if not worker.process.is_alive():  # died while idle: not this query's doing
+                self._replace(worker)
+                continue
+            try:
+                return await self._run_on(worker, query, formats)
+            except _WorkerLost:
+                deaths += 1
+                if deaths == self.ATTEMPTS:
+                    message = "query stopped: its worker process died twice while running it"
+                    raise QueryStoppedError(message) from None
+
+    async def _borrow(self, deadline: float) -> _Worker:
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.settings.queue_timeout)
+            wait = max(0.0, deadline - time.monotonic())
+            return await asyncio.wait_for(self._idle.get(), wait)
         except TimeoutError as exc:
-            raise StoreError("server busy: no query worker came free in time") from exc
+            wait_text = f"{self.settings.queue_timeout:g} s"
+            message = f"server busy: no query worker came free in {wait_text}"
+            raise ServerBusyError(message) from exc
+
+    async def _run_on(self, worker: _Worker, query: str, formats: tuple[str, str]) -> Any:
         try:
             worker.conn.send((query, formats, self.settings.max_rows))
             reply = await asyncio.wait_for(self._receive(worker), self.settings.timeout)
         except TimeoutError as exc:
             self._replace(worker)
             limit = f"{self.settings.timeout:g} s"
-            raise QueryTimeoutError(f"query stopped: it ran past the {limit} time limit") from exc
+            raise QueryStoppedError(f"query stopped: it ran past the {limit} time limit") from exc
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise _WorkerLost from exc
         except BaseException:
             # Cancelled or broken mid-request: its reply would confuse the next request.
             self._replace(worker)
@@ -245,28 +305,43 @@ class WorkerPool:
         return worker.conn.recv()
 
     def _replace(self, worker: _Worker) -> None:
-        worker.kill()
+        # Killing, reaping and starting a process all block: they run off the event loop, so
+        # the requests waiting for the other workers are not held up meanwhile.
         self._all.discard(worker)
-        task = asyncio.get_running_loop().create_task(self._start_one())
+        if worker.process.is_alive():
+            worker.process.kill()
+        task = asyncio.get_running_loop().create_task(self._restart(worker))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _start_one(self) -> None:
-        for attempt in range(3):
-            worker = _Worker(self._context, self.settings)
+    async def _restart(self, dead: _Worker) -> None:
+        await asyncio.to_thread(dead.kill)
+        attempt = 0
+        while not self._closed:
+            worker = await asyncio.to_thread(_Worker, self._context, self.settings)
             self._all.add(worker)
             try:
                 await asyncio.to_thread(worker.wait_ready)
             except KGError as exc:
+                # Keep trying: a pool that shrinks for good ends up answering nothing.
                 log.error("could not restart a query worker: %s", exc)
-                worker.kill()
                 self._all.discard(worker)
-                await asyncio.sleep(2**attempt)
+                await asyncio.to_thread(worker.kill)
+                await asyncio.sleep(min(30, 2**attempt))
+                attempt += 1
                 continue
+            if self._closed:
+                worker.kill()
+                return
             self._idle.put_nowait(worker)
             return
 
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and monitoring)."""
+        return [w.process.pid for w in self._all if w.process.pid and w.process.is_alive()]
+
     def close(self) -> None:
+        self._closed = True
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
@@ -304,15 +379,27 @@ async def _read_request(request: Request, limit: int) -> tuple[str, dict[str, li
     return queries[0], params
 
 
+# How far past the cap an oversized body is still read (and dropped) before the 413 goes out.
+# Closing a connection with unread data makes the kernel reset it, and the client, still
+# sending, then loses the answer; like nginx's lingering close, read a while first.
+DRAIN_FACTOR = 4
+
+
 async def _read_body(request: Request, limit: int) -> bytes:
+    too_big = _Problem(413, f"request body over {limit} bytes")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _Problem(413, f"request body over {limit} bytes")
+    if declared.isdigit() and int(declared) > limit * DRAIN_FACTOR:
+        raise too_big
     body = bytearray()
+    seen = 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _Problem(413, f"request body over {limit} bytes")
+        seen += len(chunk)
+        if seen > limit * DRAIN_FACTOR:
+            break
+        if seen <= limit:
+            body += chunk
+    if seen > limit:
+        raise too_big
     return bytes(body)
 
 
@@ -342,6 +429,8 @@ def negotiate(accept: str, params: dict[str, list[str]]) -> tuple[str, str]:
 
 
 def _accept_ranges(accept: str) -> list[str]:
+    if not accept.strip():
+        return ["*/*"]
     weighted = []
     for position, item in enumerate(accept.split(",")):
         media, *options = (part.strip() for part in item.split(";"))
@@ -352,7 +441,8 @@ def _accept_ranges(accept: str) -> list[str]:
                     quality = float(option[2:])
         if media and quality > 0:
             weighted.append((-quality, position, media.lower()))
-    return [media for _, _, media in sorted(weighted)] or ["*/*"]
+    # Only q=0 ranges (everything refused) leave nothing: a 406, not the default.
+    return [media for _, _, media in sorted(weighted)]
 
 
 def _pick(ranges: list[str], table: dict[str, str], default: str) -> str | None:
@@ -369,7 +459,9 @@ def _sparql_endpoint(settings: ServeSettings, pool: Callable[[], WorkerPool]) ->
         try:
             return await _run_protocol_request(request, settings, pool())
         except _Problem as problem:
-            return PlainTextResponse(problem.message + "\n", status_code=problem.status)
+            return PlainTextResponse(
+                problem.message + "\n", status_code=problem.status, headers=problem.headers
+            )
 
     return endpoint
 
@@ -389,10 +481,11 @@ async def _run_protocol_request(
     formats = negotiate(request.headers.get("accept", ""), params)
     try:
         reply = await pool.run(query, formats)
-    except QueryTimeoutError as exc:
-        raise _Problem(503, str(exc)) from exc
-    except StoreError as exc:
-        raise _Problem(503, str(exc)) from exc
+    except QueryStoppedError as exc:
+        raise _Problem(TIME_LIMIT_STATUS, str(exc)) from exc
+    except ServerBusyError as exc:
+        retry = {"Retry-After": str(max(1, round(settings.timeout)))}
+        raise _Problem(BUSY_STATUS, str(exc), retry) from exc
     if reply[0] == "bad":
         raise _Problem(400, reply[1])
     if reply[0] != "ok":
@@ -665,7 +758,15 @@ def serve(
         started = time.monotonic()
         pool.start()
         app = create_app(settings, pool)
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            # h11 cuts off (400 and a reset) request heads over 16 KiB; let a GET up to twice
+            # the request cap through, so it gets the same clean 414 a big POST gets a 413.
+            h11_max_incomplete_event_size=2 * settings.max_request_bytes + 65_536,
+        )
         bound_port = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
         if host not in LOOPBACK:

@@ -176,8 +176,9 @@ def test_results_by_accept_header(server: str) -> None:
         server + "/sparql", params=construct, headers={"Accept": "application/ld+json"}
     )
     assert jsonld.json()["rdfs:label"] == "Iran"
-    refused = httpx.get(server + "/sparql", params=select, headers={"Accept": "image/png"})
-    assert refused.status_code == 406
+    for accept in ["image/png", "application/sparql-results+json;q=0"]:
+        refused = httpx.get(server + "/sparql", params=select, headers={"Accept": accept})
+        assert refused.status_code == 406, accept
 
 
 # --------------------------------------------------------------------------- refusals and errors
@@ -224,7 +225,7 @@ def test_malformed_query_is_a_400_with_the_parser_message(server: str) -> None:
 def test_a_runaway_query_is_stopped_and_the_server_goes_on(server: str) -> None:
     started = time.monotonic()
     answer = httpx.get(server + "/sparql", params={"query": CARTESIAN}, timeout=30)
-    assert answer.status_code == 503 and "1.5 s time limit" in answer.text
+    assert answer.status_code == 422 and "1.5 s time limit" in answer.text
     assert time.monotonic() - started < 6
     for _ in range(4):  # both workers, the replacement included, answer again
         assert count_all(server) == 570
@@ -242,6 +243,8 @@ def test_request_size_and_host_are_checked(server: str) -> None:
     padding = "#" + "x" * 1_100_000 + "\nASK {}"
     big = httpx.post(server + "/sparql", data={"query": padding})
     assert big.status_code == 413
+    long_url = httpx.get(server + "/sparql", params={"query": "#" + "x" * 60_000 + "\nASK {}"})
+    assert long_url.status_code == 200  # past h11's 16 KiB default, within the cap
     rebinding = httpx.get(
         server + "/sparql", params={"query": "ASK {}"}, headers={"Host": "evil.example"}
     )
