@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -65,12 +65,28 @@ class Lexicon:
         phrases = [p for e in self.data["trigger"] for p in e["phrases"]]
         return re.compile(phrase_pattern(phrases), re.IGNORECASE)
 
+    @cached_property
+    def _lower_trigger_regex(self) -> re.Pattern[str]:
+        # Case-insensitive matching costs 2-3x; ASCII text lowered keeps every offset.
+        phrases = [p.lower() for e in self.data["trigger"] for p in e["phrases"]]
+        return re.compile(phrase_pattern(phrases))
+
+    def _trigger_matches(self, text: str) -> Iterator[re.Match[str]]:
+        if text.isascii():
+            return self._lower_trigger_regex.finditer(text.lower())
+        return self.trigger_regex.finditer(text)
+
     def find_triggers(self, text: str) -> list[TriggerHit]:
         hits = []
-        for m in self.trigger_regex.finditer(text):
-            for trig in self._lookup(m.group(0)):
-                hits.append(TriggerHit(trig, m.start(), m.end(), m.group(0)))
+        for m in self._trigger_matches(text):
+            surface = text[m.start() : m.end()]
+            for trig in self._lookup(surface):
+                hits.append(TriggerHit(trig, m.start(), m.end(), surface))
         return hits
+
+    def first_trigger(self, text: str) -> int:
+        """Where the first trigger of ``text`` starts (its length if there is none)."""
+        return next((m.start() for m in self._trigger_matches(text)), len(text))
 
     def _lookup(self, surface: str) -> list[Trigger]:
         key = " ".join(surface.lower().split())

@@ -4,6 +4,8 @@ with the report's discourse memory passed along explicitly."""
 from __future__ import annotations
 
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 
 from kg.extract.clauses import split_clauses
 from kg.extract.control import find_controls
@@ -71,7 +73,7 @@ def _view(
     mentions = sorted([*mentions, *slot_mentions(clean, gaz, mentions, minted)], key=_start)
     mentions = _promote_provinces(clean, mentions, gaz)
     dates = find_dates(clean, report.year, report.period, warnings)
-    entities = {**gaz.entities, **minted}
+    entities = ChainMap(minted, gaz.entities)  # looked up, never copied: once per sentence
     lines = _all_lines(clean, mentions, entities, gaz)
     return SentenceView(
         sentence=sentence,
@@ -82,7 +84,7 @@ def _view(
         line_hubs=_hubs(lines, gaz),
         place_types={m.key: entities[m.key].place_type for m in mentions if m.key in entities},
         air_actors=frozenset(),
-        first_trigger=_first_trigger(clean, lex),
+        first_trigger=lex.first_trigger(clean),
     )
 
 
@@ -93,11 +95,6 @@ def _places_in_line_names(view: SentenceView, gaz: Gazetteer) -> list[Mention]:
     """ "the Azaz - Aleppo road" names Azaz and Aleppo too."""
     names = [ROAD_WORDS.sub(" ", line.surface) for line, _, _ in view.lines]
     return [m for name in names for m in find_mentions(name, gaz) if m.kind == "place"]
-
-
-def _first_trigger(clean: str, lex: Lexicon) -> int:
-    m = lex.trigger_regex.search(clean)
-    return m.start() if m else len(clean)
 
 
 def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str, str]:
@@ -121,7 +118,7 @@ def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str,
 
 
 def _all_lines(
-    clean: str, mentions: list[Mention], entities: dict[str, Entity], gaz: Gazetteer
+    clean: str, mentions: list[Mention], entities: Mapping[str, Entity], gaz: Gazetteer
 ) -> list[tuple[SupplyLine, int, int]]:
     named = _named_lines(mentions, gaz)
     segments = _segments(named, entities, gaz)
@@ -129,7 +126,7 @@ def _all_lines(
 
 
 def _segments(
-    named: list[tuple[SupplyLine, int, int]], entities: dict[str, Entity], gaz: Gazetteer
+    named: list[tuple[SupplyLine, int, int]], entities: Mapping[str, Entity], gaz: Gazetteer
 ) -> list[tuple[SupplyLine, int, int]]:
     """ "the Ithriya - Khanaser road" names a stretch of the Hama - Aleppo desert road: the
     stretch between the two places its name gives, besides the whole route."""

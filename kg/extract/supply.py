@@ -4,6 +4,7 @@ communication (GLOC) to Aleppo City", "the Aleppo-Damascus highway", "the Ramous
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kg.model import Entity, Mention, SupplyLine
@@ -37,7 +38,7 @@ _LINKING = re.compile(
 
 
 def find_lines(
-    clean: str, mentions: list[Mention], entities: dict[str, Entity]
+    clean: str, mentions: list[Mention], entities: Mapping[str, Entity]
 ) -> list[tuple[SupplyLine, int, int]]:
     """Supply lines named in a sentence, with the character span of each mention."""
     places = [m for m in mentions if m.kind == "place"]
@@ -134,7 +135,7 @@ def _place_after(places: list[Mention], at: int, tail: str, lead: str) -> str | 
     return None
 
 
-def make_line(ends: Ends, noun: str, entities: dict[str, Entity]) -> SupplyLine:
+def make_line(ends: Ends, noun: str, entities: Mapping[str, Entity]) -> SupplyLine:
     slugs = [e.split("/", 1)[1] for e in ends.endpoints]
     labels = [entities[e].label if e in entities else e.split("/", 1)[1] for e in ends.endpoints]
     kind = re.sub(r"\s*\(.*\)", "", noun).lower()
