@@ -1,7 +1,8 @@
-"""`kg eval` on the held-out corpus (tests/heldout/): 14 reports written and annotated by a
-separate author who never saw the rules or the development corpus. It measures how the
-extractor does on prose it was not written against; the floors sit just under today's
-figures, so a change that overfits the development corpus shows here."""
+"""`kg eval` on the held-out corpus (tests/heldout/): 26 reports written and annotated by two
+authors who never saw the rules, the lexicons or the development corpus (gold.json: 14
+reports; gold-more.json: the 12 reports h3-*.txt). It measures how the extractor does on
+prose it was not written against; the floors sit just under today's figures, so a change
+that overfits the development corpus shows here."""
 
 from pathlib import Path
 
@@ -18,7 +19,7 @@ HELDOUT = Path(__file__).resolve().parent / "heldout"
 def scores(tmp_path_factory):
     out = tmp_path_factory.mktemp("heldout")
     build([HELDOUT / "reports"], out, BuildOptions())
-    return evaluate([HELDOUT / "gold.json"], load_graph(out / "graph.ttl"))
+    return evaluate(sorted(HELDOUT.glob("gold*.json")), load_graph(out / "graph.ttl"))
 
 
 def test_heldout_reports_all_built(scores):
@@ -26,12 +27,12 @@ def test_heldout_reports_all_built(scores):
 
 
 def test_heldout_entities(scores):
-    assert scores.places.recall >= 0.96 and scores.places.precision >= 0.97
+    assert scores.places.recall >= 0.95 and scores.places.precision >= 0.97
     assert scores.actors.recall >= 0.93 and scores.actors.precision >= 0.97
-    assert scores.supply_lines.recall >= 0.9
+    assert scores.supply_lines.recall >= 0.88
 
 
 def test_heldout_events(scores):
-    assert scores.events.f1 >= 0.87
+    assert scores.events.f1 >= 0.85
     assert scores.agent_accuracy >= 0.83
     assert scores.start_accuracy >= 0.87
