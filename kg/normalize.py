@@ -42,7 +42,10 @@ _SPELLING_FOLDS = (
 
 @lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", clean_typography(text))
+    clean = clean_typography(text)
+    if clean.isascii():  # nothing to decompose: most text, and whole sentences are long
+        return clean
+    decomposed = unicodedata.normalize("NFKD", clean)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
