@@ -38,9 +38,12 @@ from kg.resources import data_file
 EVENT_COLOR = NODE_STYLES["Event"].color
 
 
-def write_map_page(graph: Graph, analysis: Analysis, path: Path) -> None:
-    """Write the map page for ``graph`` to ``path`` (atomically)."""
-    data = read_graph(graph)
+def write_map_page(
+    graph: Graph, analysis: Analysis, path: Path, data: GraphData | None = None
+) -> None:
+    """Write the map page for ``graph`` to ``path`` (atomically). ``data`` is
+    ``read_graph(graph)`` when the caller has it already."""
+    data = data or read_graph(graph)
     atomic_write_text(Path(path), render_map_html(data, analysis))
 
 

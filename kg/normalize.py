@@ -45,9 +45,10 @@ _HYPHENED_ARTICLE = re.compile(r"\b([aeAE][a-zA-Z]{0,2})-([a-zA-Z])")
 
 @lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
-    if text.isascii():  # nothing to decompose, no accent to drop (the common case)
-        return clean_typography(text)
-    decomposed = unicodedata.normalize("NFKD", clean_typography(text))
+    clean = clean_typography(text)
+    if clean.isascii():  # nothing to decompose: most text, and whole sentences are long
+        return clean
+    decomposed = unicodedata.normalize("NFKD", clean)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

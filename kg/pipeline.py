@@ -434,21 +434,21 @@ def _shutting_down(pool: Executor) -> Iterator[Executor]:
 
 def write_views(graph, out: Path, options: BuildOptions, result: BuildResult) -> None:
     from kg.analysis import analyze_data, write_analysis
-    from kg.fsutil import atomic_write_text
     from kg.graphdata import read_graph
-    from kg.map import render_map_html
-    from kg.render import build_page, render_html
+    from kg.map import write_map_page
+    from kg.render import write_graph_page
     from kg.routes import analyze_routes
 
-    with stage("analysis", result.seconds):
-        data = read_graph(graph)  # once: the analysis and both pages are made from these rows
-        analysis = analyze_data(data)
-        write_analysis(analysis, out, routes=analyze_routes(graph, data=data))
-    with stage("page", result.seconds):
-        # What write_graph_page and write_map_page do, without reading the graph again.
-        page = build_page(data, analysis, options.max_nodes)
-        atomic_write_text(out / "graph.html", render_html(page, data, analysis))
-        atomic_write_text(out / "map.html", render_map_html(data, analysis))
+    # The views make millions of rows and no cycles worth collecting; each collection would
+    # walk the graph's millions of tuples too (two thirds of the time of reading the graph).
+    with _collector_paused():
+        with stage("analysis", result.seconds):
+            data = read_graph(graph)  # once: the analysis and both pages use these rows
+            analysis = analyze_data(data)
+            write_analysis(analysis, out, routes=analyze_routes(graph, data=data))
+        with stage("page", result.seconds):
+            write_graph_page(graph, analysis, out / "graph.html", options.max_nodes, data=data)
+            write_map_page(graph, analysis, out / "map.html", data=data)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -118,14 +119,20 @@ class Page:
 
 
 def write_graph_page(
-    graph: Graph, analysis: Analysis, path: Path, max_nodes: int = DEFAULT_MAX_NODES
+    graph: Graph,
+    analysis: Analysis,
+    path: Path,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    data: GraphData | None = None,
 ) -> None:
-    """Write the interactive graph page for ``graph`` to ``path`` (atomically)."""
-    data = read_graph(graph)
+    """Write the interactive graph page for ``graph`` to ``path`` (atomically). ``data`` is
+    ``read_graph(graph)`` when the caller has it already."""
+    data = data or read_graph(graph)
     page = build_page(data, analysis, max_nodes)
     atomic_write_text(Path(path), render_html(page, data, analysis))
 
 
+@lru_cache(maxsize=1 << 16)  # the same few thousand entities, named once per event
 def node_id(iri: str) -> str:
     """Short, stable ids for the page: "place/aleppo" for the project's own IRIs."""
     base = str(INST)

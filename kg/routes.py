@@ -52,7 +52,7 @@ from rdflib import Graph
 
 from kg.errors import InputError, OntologyError
 from kg.graphdata import EventRow, GraphData, read_graph
-from kg.normalize import name_key, name_keys
+from kg.normalize import ascii_fold, fold_token, name_key, name_keys
 from kg.resources import ontology_file
 from kg.vocab import INST, RDF, RDFS, SKG, SKOS, WGS84
 
@@ -89,11 +89,15 @@ HOSTILE_TYPES = frozenset(
 )  # fmt: skip
 # A seizure whose sentence says it reopened the road opens it for the seizing side.
 REOPENS = re.compile(r"\bre-?open(?:s|ed|ing)?\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+")
 # Same day: the stronger observation is applied last, so it wins.
 EFFECT_ORDER = {"control": 0, "leave": 1, "hold": 2, "contest": 3, "seize": 4, "block": 5}
 MARKDOWN_TOP = 5
 # Chokepoints kept per city, those cutting off the most first (`kg analyze --cut` has the rest).
 CHOKEPOINTS_KEPT = 10
+# Evidence listed per route and segment in analysis.json, the most recent (`kg analyze --cut`
+# has all of it): a road reported on in every report would otherwise repeat them all.
+EVIDENCE_KEPT = 20
 
 Edge = tuple[str, str]
 Obstacle = str | Edge  # a place a hostile side holds, or a segment that cannot be used
@@ -345,6 +349,8 @@ class _RefNet:
     route_names: Mapping[str, tuple[str, ...]]
     places: Mapping[str, RefPlace]  # place IRI -> gazetteer entry
     aliases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, route)
+    # text -> the routes it names: a sentence is read for its lines and for its events
+    named: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -468,6 +474,15 @@ def _km(a: Any, b: Any) -> float | None:
 
 def named_routes(text: str, ref: _RefNet) -> frozenset[str]:
     """Reference routes whose name occurs in ``text`` as whole words, spellings folded."""
+    found = ref.named.get(text)
+    if found is None:
+        found = ref.named[text] = _find_routes(text, ref)
+    return found
+
+
+def _find_routes(text: str, ref: _RefNet) -> frozenset[str]:
+    if not _may_name_a_route(text, ref):
+        return frozenset()
     words = name_key(text).split()
     found = set()
     for i, word in enumerate(words):
@@ -475,6 +490,18 @@ def named_routes(text: str, ref: _RefNet) -> frozenset[str]:
             if tuple(words[i : i + len(alias)]) == alias:
                 found.add(route)
     return frozenset(found)
+
+
+def _may_name_a_route(text: str, ref: _RefNet) -> bool:
+    """Whether every word of some route's name is among the words of ``text``: a quick
+    test that rules out most sentences before the word-by-word match."""
+    words = _WORD.findall(ascii_fold(text).lower().replace("'", ""))
+    folded = {fold_token(word) for word in set(words)}
+    return any(
+        folded.issuperset(alias)
+        for first in folded.intersection(ref.aliases)
+        for alias, _ in ref.aliases[first]
+    )
 
 
 def _line_names(line: str, facts: _Facts, ref: _RefNet) -> frozenset[str]:
@@ -682,13 +709,10 @@ def _resolution(edges: frozenset[Edge], ref: _RefNet, preferred: frozenset[str])
 def _route_events(facts: _Facts, ref: _RefNet) -> dict[str, list[EventRow]]:
     """Events that name a reference route in their sentence but affect no extracted line."""
     found: dict[str, list[EventRow]] = defaultdict(list)
-    seen: dict[str, frozenset[str]] = {}  # one sentence often gives several events
     for event in facts.data.events:
         if event.affects or event.type not in LINE_EFFECTS:
             continue
-        if event.evidence not in seen:
-            seen[event.evidence] = named_routes(event.evidence, ref)
-        for route in sorted(seen[event.evidence]):
+        for route in sorted(named_routes(event.evidence, ref)):
             if _acts_on(event, ref.route_stops[route]):
                 found[route].append(event)
     return found
@@ -1184,7 +1208,11 @@ class RoutesReport:
     actors: tuple[ActorReach, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data. Routes and segments list their most recent evidence (with the
+        count of all of it) by id, the source's IRI, into ``evidence``, which holds each
+        sentence once: a long road's segments share most of theirs."""
         net = self.network
+        table = _EvidenceTable()
         return {
             "network": {
                 "places": len(net.places),
@@ -1192,10 +1220,11 @@ class RoutesReport:
                 "routes": sum(1 for r in net.routes.values() if r.kind == "reference"),
                 "supply_lines": sum(1 for r in net.routes.values() if r.kind == "report"),
             },
-            "routes": [_route_dict(r, net) for r in net.routes.values()],
-            "segments": [_segment_dict(s, net) for s in net.segments.values()],
+            "routes": [_route_dict(r, net, table) for r in net.routes.values()],
+            "segments": [_segment_dict(s, net, table) for s in net.segments.values()],
             "cities": [_city_dict(c, net) for c in self.cities],
             "actors": [_actor_dict(a, net) for a in self.actors],
+            "evidence": dict(sorted(table.entries.items())),
         }
 
     def to_markdown(self) -> str:
@@ -1276,22 +1305,19 @@ def _actor_reach(network: RouteNetwork, side: str, holds: tuple[str, ...]) -> Ac
     physical = reachable(net, holds)
     reach = reachable(mine, holds)
     cities = {iri for iri, s in network.places.items() if s.place_type in CITY_TYPES}
+    # One search from all the side's places gives the shortest road to every city at once
+    # (each city's own search, stopped at the city, finds the same road).
+    sources = [h for h in holds if h in net]
+    _, roads = nx.multi_source_dijkstra(net, sources) if sources else ({}, {})
     cut_off = tuple(
-        (city, _stoppers(network, net, mine, holds, city))
-        for city in sorted((physical - reach) & cities)
+        (city, _stoppers(mine, roads.get(city, ()))) for city in sorted((physical - reach) & cities)
     )
     return ActorReach(side, holds, tuple(sorted((reach & cities) - set(holds))), cut_off)
 
 
-def _stoppers(
-    network: RouteNetwork, net: nx.Graph, mine: nx.Graph, holds: Sequence[str], city: str
-) -> tuple[Obstacle, ...]:
-    """What stops the side on the shortest road from its places to ``city``: the places a side
-    it fights holds (as IRIs), and the segments it cannot use."""
-    sources = [h for h in holds if h in net and nx.has_path(net, h, city)]
-    if not sources:
-        return ()
-    _, path = nx.multi_source_dijkstra(net, sources, target=city)
+def _stoppers(mine: nx.Graph, path: Sequence[str]) -> tuple[Obstacle, ...]:
+    """What stops the side on ``path``, the shortest road from its places to a city: the
+    places a side it fights holds (as IRIs), and the segments it cannot use."""
     stops: list[Obstacle] = []
     for a, b in pairwise(path):
         held = [p for p in (a, b) if p not in mine]
@@ -1501,7 +1527,22 @@ def _evidence_list(items: Iterable[Evidence]) -> list[dict[str, Any]]:
     return [e.to_dict() for e in items]
 
 
-def _route_dict(route: Route, net: RouteNetwork) -> dict[str, Any]:
+class _EvidenceTable:
+    """The evidence analysis.json lists, each entry once, by its source's IRI."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    def refs(self, items: Sequence[Evidence]) -> list[str]:
+        """The ids of the EVIDENCE_KEPT most recent of ``items`` (sorted oldest first)."""
+        kept = items[-EVIDENCE_KEPT:]
+        for item in kept:
+            if item.source not in self.entries:
+                self.entries[item.source] = item.to_dict()
+        return [item.source for item in kept]
+
+
+def _route_dict(route: Route, net: RouteNetwork, table: _EvidenceTable) -> dict[str, Any]:
     return {
         "iri": route.iri,
         "label": route.label,
@@ -1510,11 +1551,12 @@ def _route_dict(route: Route, net: RouteNetwork) -> dict[str, Any]:
         "resolved_to": [net.label(r) for r in route.resolved_to],
         "segments": [[net.label(a), net.label(b)] for a, b in route.segments],
         "status": route.status,
-        "evidence": _evidence_list(route.evidence),
+        "evidence": table.refs(route.evidence),
+        "evidence_count": len(route.evidence),
     }
 
 
-def _segment_dict(seg: Segment, net: RouteNetwork) -> dict[str, Any]:
+def _segment_dict(seg: Segment, net: RouteNetwork, table: _EvidenceTable) -> dict[str, Any]:
     return {
         "from": seg.a,
         "to": seg.b,
@@ -1528,7 +1570,8 @@ def _segment_dict(seg: Segment, net: RouteNetwork) -> dict[str, Any]:
         "controller_label": net.label(seg.controller) or None,
         "since": seg.since.isoformat() if seg.since else None,
         "cause": seg.cause.to_dict() if seg.cause else None,
-        "evidence": _evidence_list(seg.evidence),
+        "evidence": table.refs(seg.evidence),
+        "evidence_count": len(seg.evidence),
     }
 
 

@@ -8,12 +8,23 @@ import random
 import time
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from synthetic_graph import synthetic_graph
 
-from kg.analysis import Analysis, analyze, render_markdown, write_analysis
+from kg.analysis import (
+    BETWEENNESS_SAMPLES,
+    BETWEENNESS_SEED,
+    EXACT_BETWEENNESS_MAX_NODES,
+    Analysis,
+    _betweenness,
+    analyze,
+    json_text,
+    render_markdown,
+    write_analysis,
+)
 from kg.graphdata import read_graph
 from kg.vocab import INST, SKG
 
@@ -287,6 +298,32 @@ def test_analysis_json(analysis: Analysis, tmp_path: Path) -> None:
     assert data["actor_edges"][0]["by_type"]["Seizure"] == 2
     assert data["control"][-1]["place_label"] == "Safira"
     assert text.endswith("\n")
+    # One record a line: a list's items are written compactly, each on a line of its own.
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    edges = lines[lines.index('  "actor_edges": [') + 1 :]
+    assert json.loads(edges[0].strip().rstrip(",")) == data["actor_edges"][0]
+
+
+def test_json_text_is_json_with_sorted_keys() -> None:
+    value = {"b": [{"y": 1, "x": [1, 2]}, "é"], "a": {"n": {"deep": {"z": 1}}, "m": []}}
+    text = json_text(value)
+    assert json.loads(text) == value
+    assert text.index('"a"') < text.index('"b"')
+    assert '    {"x": [1, 2], "y": 1},' in text.splitlines()
+    assert "é" in text  # not escaped
+
+
+def test_betweenness_is_networkx_s_exact_and_sampled() -> None:
+    net = nx.relabel_nodes(nx.gnm_random_graph(120, 300, seed=5), lambda n: f"p{n}")
+    net.add_edge("x", "y")  # a piece of its own
+    exact = nx.betweenness_centrality(net)
+    assert _betweenness(net) == pytest.approx(exact, abs=1e-12)
+    big = nx.relabel_nodes(
+        nx.gnm_random_graph(EXACT_BETWEENNESS_MAX_NODES + 50, 1500, seed=6), lambda n: f"p{n}"
+    )
+    sampled = nx.betweenness_centrality(big, k=BETWEENNESS_SAMPLES, seed=BETWEENNESS_SEED)
+    assert _betweenness(big) == pytest.approx(sampled, abs=1e-12)
 
 
 def test_analysis_markdown(analysis: Analysis) -> None:

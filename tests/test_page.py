@@ -7,7 +7,10 @@ Tests marked ``browser`` open the page in headless Chromium and read what its sc
 from __future__ import annotations
 
 import json
+import math
+import random
 import re
+import statistics
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +22,8 @@ from synthetic_graph import synthetic_graph
 
 from kg.analysis import analyze
 from kg.graphdata import read_graph
+from kg.layout import spring_layout
+from kg.map import write_map_page
 from kg.render import build_page, external_references, script_json, write_graph_page
 from kg.vocab import INST, SKG
 
@@ -272,3 +277,29 @@ def test_five_thousand_nodes_draw(tmp_path: Path) -> None:
     data = loaded.body_data()
     assert int(data["kg-nodes"]) > 4900
     assert data["kg-ready"] == "1", f"not drawn after {wall:.1f}s"
+
+
+def test_rows_read_by_the_caller_give_the_same_pages(graph: Graph, tmp_path: Path) -> None:
+    # kg build reads the graph once for the analysis and both pages.
+    analysis = analyze(graph)
+    write_graph_page(graph, analysis, tmp_path / "a.html")
+    write_graph_page(graph, analysis, tmp_path / "b.html", data=read_graph(graph))
+    write_map_page(graph, analysis, tmp_path / "a-map.html")
+    write_map_page(graph, analysis, tmp_path / "b-map.html", data=read_graph(graph))
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    assert (tmp_path / "a-map.html").read_bytes() == (tmp_path / "b-map.html").read_bytes()
+
+
+def test_dense_graph_layout_spreads_nodes_and_keeps_links_short() -> None:
+    # 600 nodes, 6,000 links: past EXACT_REPULSION_MAX_NODES, with distant cells as masses.
+    rng = random.Random(4)
+    ids = [f"n{i}" for i in range(600)]
+    links = [(rng.choice(ids[: i + 1]), ids[i]) for i in range(1, 600)]
+    links += [(rng.choice(ids), rng.choice(ids)) for _ in range(5400)]
+    positions = spring_layout(ids, links)
+    assert positions == spring_layout(ids, links)
+    assert len(set(positions.values())) == len(ids)
+    linked = statistics.mean(math.dist(positions[a], positions[b]) for a, b in links if a != b)
+    pairs = [(rng.choice(ids), rng.choice(ids)) for _ in range(5000)]
+    anywhere = statistics.mean(math.dist(positions[a], positions[b]) for a, b in pairs)
+    assert linked < 0.8 * anywhere

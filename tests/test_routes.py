@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from kg import routes as routes_module
 from kg.errors import InputError
 from kg.graphdata import EventRow
 from kg.graphio import load_graph
@@ -321,6 +322,25 @@ def test_report_is_deterministic_and_json_ready(built):
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     markdown = analyze_routes(built("sample")).to_markdown()
     assert markdown.startswith("## Supply routes")
+
+
+def test_json_lists_the_most_recent_evidence_of_each_segment_once(built, monkeypatch):
+    monkeypatch.setattr(routes_module, "EVIDENCE_KEPT", 1)
+    report = analyze_routes(built("sample"))
+    data = report.to_dict()
+    table = data["evidence"]
+    segments = list(report.network.segments.values())
+    assert any(len(s.evidence) > 1 for s in segments)
+    for seg, row in zip(segments, data["segments"], strict=True):
+        assert row["evidence_count"] == len(seg.evidence)
+        assert row["evidence"] == [e.source for e in seg.evidence[-1:]]  # the latest
+        assert all(table[e.source] == e.to_dict() for e in seg.evidence[-1:])
+    for route, row in zip(report.network.routes.values(), data["routes"], strict=True):
+        assert row["evidence_count"] == len(route.evidence)
+        assert row["evidence"] == [e.source for e in route.evidence[-1:]]
+    # Each sentence is stored once, and only those some route or segment lists.
+    listed = {ref for row in data["routes"] + data["segments"] for ref in row["evidence"]}
+    assert listed == set(table)
 
 
 # ---------------------------------------------------------------- folding a segment's state
