@@ -639,3 +639,30 @@ def test_an_aside_between_subject_and_verb_keeps_the_subject():
     )
     deployment = next(e for e in f.events if e.type == "Deployment")
     assert (deployment.agent, deployment.location) == ("actor/turkey", "place/kilis")
+
+
+def test_strikes_hitting_a_list_of_towns_and_strikes_on_unknown_villages():
+    f = facts_of(
+        "According to local activists, Russian airstrikes intensified between 20 and 25 November, "
+        "hitting Sheikh Maskin, Nawa and Jasim. Turkish airstrikes on Jeb el-Kussa and "
+        "al-Amarneh on November 28 killed at least 35 civilians, according to the Syrian "
+        "Observatory for Human Rights."
+    )
+    strikes = [(e.agent, e.location) for e in f.events if e.type == "Airstrike"]
+    assert strikes == [
+        ("actor/russia", "place/sheikh-maskeen"),
+        ("actor/russia", "place/nawa"),
+        ("actor/russia", "place/jasim"),
+        ("actor/turkey", "place/jeb-el-kussa"),
+        ("actor/turkey", "place/al-amarneh"),
+    ]
+    tolls = [e for e in f.events if e.type == "CivilianCasualties"]
+    assert [(e.location, e.fatalities, e.certainty) for e in tolls] == [
+        ("place/jeb-el-kussa", 35, "Reported"),
+        ("place/al-amarneh", 35, "Reported"),
+    ]
+
+
+def test_within_striking_distance_is_no_attack():
+    f = facts_of("These gains bring the regime within striking distance of the Turkish border.")
+    assert f.events == []

@@ -16,13 +16,23 @@ _REPORTED_SOURCES = re.compile(
 
 def hedge_of(text: str, lex: Lexicon) -> Certainty | None:
     """The strongest hedge in ``text``: Claimed > Reported > Assessed, or None."""
-    if lex.regex("hedges", "claimed").search(text) and not _REPORTED_SOURCES.search(text):
+    reported = _REPORTED_SOURCES.search(text) or _monitor_says(text, lex)
+    if lex.regex("hedges", "claimed").search(text) and not reported:
         return "Claimed"
-    if lex.regex("hedges", "reported").search(text) or _REPORTED_SOURCES.search(text):
+    if lex.regex("hedges", "reported").search(text) or reported:
         return "Reported"
     if lex.regex("hedges", "assessed").search(text):
         return "Assessed"
     return None
+
+
+def _monitor_says(text: str, lex: Lexicon) -> bool:
+    """A monitor, aid agency or reporter is the one saying it ("according to the SOHR")."""
+    monitors = lex.regex("hedges", "monitors")
+    return any(
+        monitors.search(text, max(0, m.start() - 50), m.end() + 50)
+        for m in lex.regex("hedges", "claimed").finditer(text)
+    )
 
 
 def sentence_scope_hedge(clean: str, upto: int, lex: Lexicon) -> Certainty | None:

@@ -395,6 +395,8 @@ def _slot_patterns(gaz: Gazetteer) -> list[_Slot]:
         _Slot("place", re.compile(rf"\b(?:{minting}) (?:the |a |an )?({_NAME}(?:{_AND}{_NAME})*)"),
               True, False, None),
         _Slot("place", re.compile(rf"\b(?:{preps}) (?:the )?({_NAME})"), False, False, None),
+        _Slot("place", re.compile(rf"{_STRUCK} (?:the )?(?:[\w-]+-held )?({_NAME}(?:{_AND}{_NAME})*)"),
+              True, False, (" on ", " against ", " of ")),
         _Slot("actor", re.compile(rf"\b({_NAME} (?:{actor_nouns}))\b"), True, False,
               _needles(words("actor_slot_nouns"), before=" ")),
         _Slot("actor", re.compile(rf"\b(?:{titles}) ({_PERSON})\b"), True, False,
@@ -441,6 +443,11 @@ def _needles(
     return tuple(f"{before}{w}{after}" for w in words)
 
 
+# "airstrikes on Jeb el-Kussa and al-Amarneh": what strikes fall on is a place.
+_STRUCK = (
+    r"\b(?:(?:[Aa]ir ?strikes?|[Ss]trikes|[Rr]aids?|[Aa]ttacks?|[Aa]ssaults?|[Bb]ombing|"
+    r"[Bb]arrel bombs?) (?:on|against)|(?:[Ss]helling|[Bb]ombardment) (?:of|on))"
+)
 # A numbered formation: "the 9th Division", "the 16th Armored Division", "the 92nd Brigade"
 # (not "the Syrian Arab Army's 15th Brigade": there the army is named).
 _UNIT = (

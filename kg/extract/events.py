@@ -371,6 +371,7 @@ def _plausible(
         event_class == "CivilianCasualties"
         and WOUNDED_ADJECTIVE.search(before)
         and re.match(r"\s+[a-z]+", after)
+        and not any(d.begin < hit.start <= d.stop + 1 for d in view.dates)  # "on August 28 killed"
     ):
         return False  # "330 wounded fighters and civilians left": a description, not a toll
     if event_class == "CivilianCasualties" and hit.trigger.kind == "verb":
@@ -400,7 +401,7 @@ def _plausible(
     return not re.match(
         r"\s+(reports?|data|footage|statistics|figures|claims|positions|capabilit\w+|capacity|"
         r"season|units?|aircraft|sorties|helicopters?|jets|drones?|planes|boats|tunnels|vehicles|"
-        r"group|cells?|squads?|wing|forces|force|teams?|brigades?|battalions?)\b",
+        r"group|cells?|squads?|wing|forces|force|teams?|brigades?|battalions?|distance|range)\b",
         after,
         re.I,
     )
