@@ -666,3 +666,43 @@ def test_strikes_hitting_a_list_of_towns_and_strikes_on_unknown_villages():
 def test_within_striking_distance_is_no_attack():
     f = facts_of("These gains bring the regime within striking distance of the Turkish border.")
     assert f.events == []
+
+
+@pytest.mark.parametrize(
+    ("body", "event_type", "agent"),
+    [
+        (
+            "According to the Syrian Observatory for Human Rights (SOHR), Islamic State fighters "
+            "withdrew from al-Qaryatayn on November 3.",
+            "Withdrawal",
+            "actor/isis",
+        ),
+        (
+            'Jund al-Aqsa claimed that it had taken Souran "completely," and rebels reportedly '
+            "seized Taybat al-Imam on November 5.",
+            "Seizure",
+            "actor/rebels",
+        ),
+        (
+            "Iraqi Counter-Terrorism Service (CTS) units shelled ISIS positions near Bartella "
+            "before dawn on November 6 and pushed west toward Gogjali.",
+            "GroundOffensive",
+            "actor/counter-terrorism-service",
+        ),
+        (
+            "Turkish artillery and US-led coalition warplanes struck ISIS positions around "
+            "Jarablus on November 7.",
+            "Airstrike",
+            "actor/us-led-coalition",
+        ),
+        (
+            "Government aircraft struck Douma and Harasta on November 2.",
+            "Airstrike",
+            "actor/syrian-regime",
+        ),
+    ],
+)
+def test_agents_behind_sources_quotes_coordinated_verbs_platforms_and_governments(
+    body, event_type, agent
+):
+    assert [e.agent for e in facts_of(body).events if e.type == event_type][-1] == agent

@@ -93,6 +93,8 @@ TELLS = re.compile(
     r"(?:\s+[\w.'-]+){0,2}?\s+(?:said|says|reported|reports|stated|announced|told|added)\b", re.I
 )
 WHICH_ASIDE = re.compile(r"^[\s,]*(?:which|who)\b[^,;]*,\s*(?:\w+ly\s+)?$", re.I)
+AND_VERB = re.compile(r"\band\s+(?:then\s+)?(?:\w+ly\s+)?$", re.I)
+CONJUNCTION = re.compile(r"\band\b|\bas well as\b|/", re.I)
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:now\s+|also\s+|still\s+|\w+ly\s+)?$", re.I
 )
@@ -149,6 +151,9 @@ def agent_of(
             actors = view.actors(hit.end + between.end(), window[1])
             if actors:
                 return actors[0].key
+    shared = [e.agent for e in so_far if e.sentence is view.sentence and e.agent]
+    if shared and hit.trigger.kind in ("verb", "support") and AND_VERB.search(text[a : hit.start]):
+        return shared[0]  # "CTS units shelled ISIS positions ... and pushed west": the CTS
     subject = subject_of(view, hit, a)
     if INCLUDED.match(text[a : hit.start]) or (
         WHICH_ASIDE.match(text[a : hit.start]) and not _nearby_subject(view, hit, a)
@@ -239,7 +244,7 @@ def subject_of(view: SentenceView, hit: TriggerHit, a: int, stop: int | None = N
         if _in_parenthesis(view, a, mention):
             continue  # "The SAA's 15th Brigade, supported by the NDF and Hezbollah, opened"
         words = text[a : mention.start].split()
-        while words and words[0].lower().strip(",;") in ("", "and", "but", "then", "while"):
+        while words and words[0].lower().strip(",;\"'") in ("", "and", "but", "then", "while"):
             words = words[1:]  # the clause's own conjunction: ", and the coalition conducted"
         if words in ([], ["the"], ["The"]):
             return _subject_head(view, mention, a).key
@@ -295,12 +300,21 @@ def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Menti
     for prev in reversed(actors):
         if prev.role == "backer":
             continue  # "Hezbollah, and Iranian-backed Iraqi militias": part of the gap
-        if prev.role in ("held", "anti") or not COORDINATION.match(
-            view.clean[prev.end : head.start]
-        ):
+        gap = view.clean[prev.end : head.start]
+        if prev.role in ("held", "anti") or not COORDINATION.match(gap):
             break
+        if head is mention and not CONJUNCTION.search(gap) and not _list_goes_on(view, mention):
+            break  # "According to the SOHR, ISIS fighters withdrew": a list ends in "and"
         head = prev
     return head
+
+
+def _list_goes_on(view: SentenceView, mention: Mention) -> bool:
+    """ "the Tiger Forces, the Republican Guard, and Hezbollah": another actor follows."""
+    following = view.actors(mention.end, len(view.clean))
+    return bool(following) and bool(
+        COORDINATION.match(view.clean[mention.end : following[0].start])
+    )
 
 
 def agent_after_noun(view: SentenceView, hit: TriggerHit, window: tuple[int, int]) -> str | None:
@@ -319,7 +333,7 @@ def agent_after_noun(view: SentenceView, hit: TriggerHit, window: tuple[int, int
 def _modifier(view: SentenceView, hit: TriggerHit, a: int) -> str | None:
     """The actor right in front of an event noun: "Russian airstrikes", "the rebel siege"."""
     actors = view.actors(a, hit.start)
-    if hit.trigger.kind != "noun" or not actors:
+    if hit.trigger.kind not in ("noun", "platform") or not actors:
         return None
     last = actors[-1]
     if last.role in ("held", "anti", "backer") or not _modifies(view.clean, last, hit):
