@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.extract.dates import title_period
+from kg.extract.dates import dateline_period, title_period
 from kg.model import Report
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -105,6 +105,8 @@ def _make_report(
     body_end = body[-1].start + len(body[-1].text) if body else body_start
     title_text = title.text.strip() if title else Path(source_file).stem
     period, year = title_period(title_text) if title else (None, None)
+    if year is None:  # "BAGHDAD, Dec 28, 2015 - ...": a dispatch dated in its first line
+        period, year = dateline_period(text[body_start:body_end])
     return Report(
         title=" ".join(title_text.split()),
         body=text[body_start:body_end],

@@ -706,3 +706,34 @@ def test_agents_behind_sources_quotes_coordinated_verbs_platforms_and_government
     body, event_type, agent
 ):
     assert [e.agent for e in facts_of(body).events if e.type == event_type][-1] == agent
+
+
+def test_names_with_unhyphenated_articles():
+    f = facts_of("The Army of Conquest (Jaish al Fatah) seized Jisr al Shughour on November 3.")
+    assert [(e.agent, e.location) for e in f.events] == [
+        ("actor/jaysh-al-fatah", "place/jisr-al-shughour")
+    ]
+
+
+def test_wire_dispatch_dated_by_its_dateline_with_weekdays_and_numeric_dates():
+    f = facts_of(
+        "BAGHDAD, Dec 28, 2015 - Iraqi troops recaptured the government complex in Ramadi on "
+        "Sunday. Regime warplanes struck the market of Douma on 16/08/2015.",
+        title="Iraqi forces raise flag over Ramadi government complex",
+    )
+    assert f.report.period is not None and f.report.period.start.isoformat() == "2015-12-28"
+    dates = {e.location: e.start.isoformat() for e in f.events}
+    assert dates == {"place/ramadi": "2015-12-27", "place/douma": "2015-08-16"}
+
+
+def test_government_forces_are_those_of_the_country_reported_on():
+    iraq = facts_of(
+        "Government forces seized the government complex in Fallujah on 17 June.",
+        title="Iraq Conflict Monitor: Week of 20-26 June 2016",
+    )
+    syria = facts_of(
+        "Government forces seized the town of Kinsabba on 17 June.",
+        title="Syria Update: 20-26 June 2016",
+    )
+    assert [e.agent for e in iraq.events] == ["actor/iraqi-security-forces"]
+    assert [e.agent for e in syria.events] == ["actor/syrian-regime"]

@@ -138,6 +138,15 @@ def find_dates(
             add(DateSpan(d, d, m.start(), m.end()))
     if lowered is None or any(stem in lowered for stem in _MONTH_STEMS):
         _month_dates(text, lowered, year, period, notes, add)
+    if "/" in text:
+        for m in _NUMERIC.finditer(text):
+            d = _numeric_date(m)
+            if d is not None:
+                add(DateSpan(d, d, m.start(), m.end()))
+    if period is not None and (lowered is None or "day" in lowered):
+        for m in _WEEKDAY.finditer(text):
+            day = _weekday_before(m.group("wd"), period.end)
+            add(DateSpan(day, day, m.start(), m.end()))
     if lowered is None or "past" in lowered or "last" in lowered:
         for m in _RECENT.finditer(text, lowered):
             if period is not None:
@@ -232,6 +241,49 @@ def _year_for(month: int, year: int | None, period: Period | None) -> int | None
             return period.end.year - 1
         return period.start.year if month >= period.start.month else period.end.year
     return year
+
+
+_NUMERIC = re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "on Monday" in a dispatch dated by its dateline: the last such day up to the dateline.
+_WEEKDAY = re.compile(
+    rf"\b(?:on|late on|early on|last)\s+(?P<wd>{'|'.join(_WEEKDAYS)})\b(?!,?\s+\d)", re.I
+)
+_DATELINE = re.compile(
+    rf"^\s*[A-Z][A-Za-z .'/-]{{1,40}}(?:\([^)]{{1,30}}\))?,\s+(?P<date>(?:{_MONTH}\s+{_DAY}|{_DAY}\s+"
+    rf"{_MONTH}),?\s+{_YEAR})\s*(?:\([^)]{{1,30}}\)\s*)?[-\u2013\u2014]",
+    re.I,
+)
+
+
+def _numeric_date(m: re.Match[str]) -> date | None:
+    """ "16/08/2015": day first, as monitors and aid agencies write, unless it cannot be."""
+    a, b, year = int(m["a"]), int(m["b"]), int(m["y"])
+    day, month = (b, a) if b > 12 else (a, b)
+    return _safe_date(year, month, day)
+
+
+def _weekday_before(name: str, last: date) -> date:
+    back = (last.weekday() - _WEEKDAYS.index(name.lower())) % 7
+    return last - timedelta(days=back)
+
+
+def dateline_end(text: str) -> int:
+    """Where a dateline ("BAGHDAD, Dec 28, 2015 - ") at the start of ``text`` ends, or 0."""
+    m = _DATELINE.match(text[:160])
+    return m.end() if m else 0
+
+
+def dateline_period(body: str) -> tuple[Period | None, int | None]:
+    """ "BAGHDAD, Dec 28, 2015 - ...": the day a wire dispatch with an undated title was filed."""
+    m = _DATELINE.match(body[:160])
+    if m is None:
+        return None, None
+    spans = [s for s in find_dates(m.group("date"), None) if s.start]
+    if not spans:
+        return None, None
+    day = spans[0].start
+    return Period(day, day), day.year
 
 
 def title_period(title: str) -> tuple[Period | None, int | None]:

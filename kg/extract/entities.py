@@ -43,8 +43,14 @@ def tokenize(clean: str) -> list[Token]:
         end = start + len(text)
         if i < last and ((article and clean[end : end + 1] == "-") or standalone):
             key = ""  # an article that names drop: "al-" before a name, or a capitalised "Al"
+        elif 0 < i < last and key in ("al", "el") and _between_names(matches, i):
+            key = ""  # "Jisr al Shughour", "Jaish al Fatah": the article without its hyphen
         tokens.append(Token(text, start, end, key))
     return tokens
+
+
+def _between_names(matches: list[re.Match[str]], i: int) -> bool:
+    return matches[i - 1].group(0)[:1].isupper() and matches[i + 1].group(0)[:1].isupper()
 
 
 @lru_cache(maxsize=1 << 16)

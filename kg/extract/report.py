@@ -4,12 +4,13 @@ with the report's discourse memory passed along explicitly."""
 from __future__ import annotations
 
 import re
-from collections import ChainMap
+from collections import ChainMap, Counter
 from collections.abc import Mapping
+from dataclasses import replace
 
 from kg.extract.clauses import split_clauses
 from kg.extract.control import find_controls
-from kg.extract.dates import find_dates
+from kg.extract.dates import dateline_end, find_dates
 from kg.extract.entities import find_mentions, slot_mentions, tokenize
 from kg.extract.events import extract_events
 from kg.extract.gazetteer import Gazetteer
@@ -31,8 +32,9 @@ def extract_report(
     facts = ReportFacts(report)
     memory = Discourse(air_agent=_title_air_agent(report.title, gaz))
     seen: dict[str, None] = {}
+    government = _government_forces(report, gaz)
     for sentence in split_sentences(report):
-        view = _view(sentence, report, gaz, lex, minted, facts.warnings)
+        view = _view(sentence, report, gaz, lex, minted, facts.warnings, government)
         for control in find_controls(sentence, view.mentions, view.dates):
             memory.controllers[control.location] = control.controller
             facts.controls.append(control)
@@ -67,12 +69,17 @@ def _view(
     lex: Lexicon,
     minted: dict[str, Entity],
     warnings: list[str],
+    government: str | None = None,
 ) -> SentenceView:
     clean = sentence.clean
     mentions = find_mentions(clean, gaz, tokenize(clean))
     mentions = sorted([*mentions, *slot_mentions(clean, gaz, mentions, minted)], key=_start)
+    if government is not None:  # "government forces" in a report on Iraq are Iraq's
+        mentions = [_as_government(m, government) for m in mentions]
     mentions = _promote_provinces(clean, mentions, gaz)
     dates = find_dates(clean, report.year, report.period, warnings)
+    if sentence.index == 0:  # the dispatch's dateline dates its filing, not its events
+        dates = [d for d in dates if d.begin >= dateline_end(clean)]
     entities = ChainMap(minted, gaz.entities)  # looked up, never copied: once per sentence
     lines = _all_lines(clean, mentions, entities, gaz)
     return SentenceView(
@@ -95,6 +102,33 @@ def _places_in_line_names(view: SentenceView, gaz: Gazetteer) -> list[Mention]:
     """ "the Azaz - Aleppo road" names Azaz and Aleppo too."""
     names = [ROAD_WORDS.sub(" ", line.surface) for line, _, _ in view.lines]
     return [m for name in names for m in find_mentions(name, gaz) if m.kind == "place"]
+
+
+SYRIAN_GOVERNMENT = "actor/syrian-regime"
+_GOVERNMENT_WORD = re.compile(r"\bgovernment\b", re.I)
+_SYRIA_WORD = re.compile(r"\b(?:syria|syrian|assad)\b", re.I)
+# Whose "government forces" a report means, by the country most of its first places are in.
+GOVERNMENT_FORCES = {"place/iraq": "actor/iraqi-security-forces"}
+
+
+def _government_forces(report: Report, gaz: Gazetteer) -> str | None:
+    """The forces "government forces" names in this report, where not Syria's."""
+    text = f"{report.title}. {report.body[:800]}"
+    countries = Counter(
+        parent
+        for m in find_mentions(text, gaz)
+        if m.kind == "place"
+        for parent in [m.key, *gaz.located_in.get(m.key, [])]
+        if parent in ("place/iraq", "place/syria")
+    )
+    top = countries.most_common(1)
+    return GOVERNMENT_FORCES.get(top[0][0]) if top else None
+
+
+def _as_government(mention: Mention, forces: str) -> Mention:
+    if mention.key != SYRIAN_GOVERNMENT or not _GOVERNMENT_WORD.search(mention.surface):
+        return mention
+    return mention if _SYRIA_WORD.search(mention.surface) else replace(mention, key=forces)
 
 
 def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str, str]:
