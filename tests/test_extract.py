@@ -737,3 +737,16 @@ def test_government_forces_are_those_of_the_country_reported_on():
     )
     assert [e.agent for e in iraq.events] == ["actor/iraqi-security-forces"]
     assert [e.agent for e in syria.events] == ["actor/syrian-regime"]
+
+
+def test_strike_summaries_name_strikes_not_clashes():
+    f = facts_of(
+        "Near Qayyarah, three strikes engaged an ISIL tactical unit and destroyed two ISIL "
+        "fighting positions. The following day, Jaish al-Islam fighters shelled the Damascus "
+        "neighbourhoods of al-Abbasiyyin and al-Adawi with mortar rounds.",
+        title="Military Strikes Continue Against ISIL: November 2, 2015",
+    )
+    kinds = [(e.type, e.location) for e in f.events]
+    assert ("Airstrike", "place/qayyarah") in kinds
+    assert not [k for k in kinds if k[0] == "Clash"]
+    assert {"place/al-abbasiyyin", "place/al-adawi"} <= {loc for _, loc in kinds}

@@ -394,6 +394,8 @@ def _plausible(
         return False  # "civilians fled the fighting": the fighting is told elsewhere
     if event_class == "Negotiation" and hit.trigger.kind == "noun" and _told_before(text, hit):
         return False  # "violations of the truce continued": the truce itself is not new
+    if event_class == "Clash" and STRIKES_ENGAGED.search(before):
+        return False  # "three strikes engaged an ISIL tactical unit": the strikes hit it
     if hit.trigger.kind == "noun" and EARLIER_EVENT.search(before):
         return False  # "the position the regime held from its October offensive"
     if WEAPON.fullmatch(hit.text) and STRUCK_LIST.search(text[max(0, hit.start - 80) : hit.start]):
@@ -401,7 +403,8 @@ def _plausible(
     return not re.match(
         r"\s+(reports?|data|footage|statistics|figures|claims|positions|capabilit\w+|capacity|"
         r"season|units?|aircraft|sorties|helicopters?|jets|drones?|planes|boats|tunnels|vehicles|"
-        r"group|cells?|squads?|wing|forces|force|teams?|brigades?|battalions?|distance|range)\b",
+        r"group|cells?|squads?|wing|forces|force|teams?|brigades?|battalions?|distance|range|"
+        r"positions?)\b",
         after,
         re.I,
     )
@@ -530,6 +533,7 @@ ENABLED = re.compile(
 CONSEQUENCE = re.compile(
     r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I
 )
+STRIKES_ENGAGED = re.compile(r"\b(?:air\s*)?strikes?\s+$", re.I)
 EARLIER_EVENT = re.compile(
     r"\b(?:its|their|his|the|an|that)\s+(?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December|earlier|previous|prior|past|failed|abortive|summer|"
