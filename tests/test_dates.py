@@ -72,3 +72,23 @@ def test_case_and_non_ascii_text_do_not_change_the_dates(text):
     spans = find_dates(text.lower(), 2015, PERIOD)
     assert spans and find_dates(text, 2015, PERIOD) == spans
     assert find_dates(text + " é", 2015, PERIOD) == spans
+
+
+def test_today_and_known_as_in_a_dated_dispatch():
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.report import extract_report
+    from kg.read import split_reports
+
+    text = (
+        "Iraqi Security Forces Seize Qayyarah West Airfield\n\n"
+        "SOUTHWEST ASIA, July 9, 2016 - Iraqi Security Forces seized Qayyarah West Airfield "
+        "from ISIL today. Pro-regime forces recaptured the city of Palmyra, known locally as "
+        "Tadmur, from ISIS on March 27, 2016.\n"
+    )
+    report = split_reports(text, "t.txt")[0]
+    facts = extract_report(report, load_gazetteer(), load_lexicon(), {})
+    assert [e.start.isoformat() for e in facts.events if e.type == "Seizure"] == [
+        "2016-07-09",
+        "2016-03-27",
+    ]

@@ -147,6 +147,9 @@ def find_dates(
         for m in _WEEKDAY.finditer(text):
             day = _weekday_before(m.group("wd"), period.end)
             add(DateSpan(day, day, m.start(), m.end()))
+        for m in _TODAY.finditer(text):  # "seized the airfield today": the day it was filed
+            day = period.end - timedelta(days=1 if m.group(0).lower() == "yesterday" else 0)
+            add(DateSpan(day, day, m.start(), m.end()))
     if lowered is None or "past" in lowered or "last" in lowered:
         for m in _RECENT.finditer(text, lowered):
             if period is not None:
@@ -249,6 +252,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = re.compile(
     rf"\b(?:on|late on|early on|last)\s+(?P<wd>{'|'.join(_WEEKDAYS)})\b(?!,?\s+\d)", re.I
 )
+_TODAY = re.compile(r"\b(?:today|yesterday)\b", re.I)
 _DATELINE = re.compile(
     rf"^\s*[A-Z][A-Za-z .'/-]{{1,40}}(?:\([^)]{{1,30}}\))?,\s+(?P<date>(?:{_MONTH}\s+{_DAY}|{_DAY}\s+"
     rf"{_MONTH}),?\s+{_YEAR})\s*(?:\([^)]{{1,30}}\)\s*)?[-\u2013\u2014]",
