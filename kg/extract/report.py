@@ -113,6 +113,8 @@ GOVERNMENT_FORCES = {"place/iraq": "actor/iraqi-security-forces"}
 
 def _government_forces(report: Report, gaz: Gazetteer) -> str | None:
     """The forces "government forces" names in this report, where not Syria's."""
+    if not _GOVERNMENT_WORD.search(report.body):
+        return None  # most reports never say it: no need to look
     text = f"{report.title}. {report.body[:800]}"
     countries = Counter(
         parent
