@@ -750,3 +750,16 @@ def test_strike_summaries_name_strikes_not_clashes():
     assert ("Airstrike", "place/qayyarah") in kinds
     assert not [k for k in kinds if k[0] == "Clash"]
     assert {"place/al-abbasiyyin", "place/al-adawi"} <= {loc for _, loc in kinds}
+
+
+def test_a_strike_summary_reports_on_its_lead_day():
+    f = facts_of(
+        "SOUTHWEST ASIA, March 21, 2016 - On March 20, coalition military forces conducted six "
+        "strikes using attack and fighter aircraft. Near Al Hawl, two strikes struck an ISIL "
+        "tactical unit. Besides the besieged Shiite towns of al Fuah and Kafraya, little remains.",
+        title="Military Strikes Continue Against ISIL Terrorists in Syria and Iraq",
+    )
+    strikes = {e.location: e.start.isoformat() for e in f.events if e.type == "Airstrike"}
+    assert strikes["place/al-hawl"] == "2016-03-20"
+    assert not [e for e in f.events if e.type == "Attack"]
+    assert "place/shiite" not in f.mentions

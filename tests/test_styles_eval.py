@@ -33,4 +33,4 @@ def test_entities(scores):
 def test_events(scores):
     assert scores.events.f1 >= 0.70
     assert scores.agent_accuracy >= 0.72
-    assert scores.start_accuracy >= 0.72
+    assert scores.start_accuracy >= 0.80

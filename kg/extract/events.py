@@ -394,6 +394,8 @@ def _plausible(
         return False  # "civilians fled the fighting": the fighting is told elsewhere
     if event_class == "Negotiation" and hit.trigger.kind == "noun" and _told_before(text, hit):
         return False  # "violations of the truce continued": the truce itself is not new
+    if hit.text.lower() == "attack" and AIRCRAFT_KIND.match(after):
+        return False  # "using attack and fighter aircraft": a kind of aircraft
     if event_class == "Clash" and STRIKES_ENGAGED.search(before):
         return False  # "three strikes engaged an ISIL tactical unit": the strikes hit it
     if hit.trigger.kind == "noun" and EARLIER_EVENT.search(before):
@@ -532,6 +534,9 @@ ENABLED = re.compile(
 )
 CONSEQUENCE = re.compile(
     r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I
+)
+AIRCRAFT_KIND = re.compile(
+    r"(?:,?\s+(?:and\s+)?[\w-]+){0,4}?\s+(?:aircraft|helicopters?|jets|planes|drones?)\b", re.I
 )
 STRIKES_ENGAGED = re.compile(r"\b(?:air\s*)?strikes?\s+$", re.I)
 EARLIER_EVENT = re.compile(
@@ -775,6 +780,8 @@ def _build(
     text = view.clean
     a, b = clause
     start, end = _dates(view, hit, clause, group, antecedent, memory)
+    if start is None and memory.lead_date is not None:  # a strike summary's day
+        start, end = memory.lead_date.start, memory.lead_date.end
     broken = BROKEN_SIEGE.search(text[max(a, hit.start - 30) : hit.start])
     if broken and event_class == "Siege":  # the breaker ends a siege begun before
         verb_at = max(a, hit.start - 30) + broken.start()

@@ -38,6 +38,8 @@ def extract_report(
         for control in find_controls(sentence, view.mentions, view.dates):
             memory.controllers[control.location] = control.controller
             facts.controls.append(control)
+        if _opens_a_dispatch(report, view, memory):
+            memory.lead_date = view.dates[0]
         events = extract_events(view, lex, memory)
         memory.events.extend(events)
         memory.lines.extend(line for line, _, _ in view.lines)
@@ -224,6 +226,19 @@ def _promote_provinces(clean: str, mentions: list[Mention], gaz: Gazetteer) -> l
                 break
             j -= 1
     return out
+
+
+def _opens_a_dispatch(report: Report, view: SentenceView, memory: Discourse) -> bool:
+    """ "SOUTHWEST ASIA, March 21, 2016 - On March 20, coalition forces ...": a dispatch dated
+    by its dateline whose first sentence opens with the day it reports on."""
+    if view.sentence.index != 0 or memory.lead_date is not None or report.period is None:
+        return False
+    if report.period.start != report.period.end or not view.dates:
+        return False
+    first = view.dates[0]
+    lead = view.clean[dateline_end(view.clean) : first.begin]
+    fronted = view.clean[first.stop : first.stop + 1] == ","
+    return fronted and bool(re.fullmatch(r"\s*(?:On\s+)?", lead))
 
 
 def _title_air_agent(title: str, gaz: Gazetteer) -> str | None:

@@ -18,6 +18,9 @@ class Discourse:
     places: list[Mention] = field(default_factory=list)
     place_types: dict[str, str | None] = field(default_factory=dict)
     air_agent: str | None = None
+    # A dispatch dated by its dateline that opens "On March 20, ...": the day its undated
+    # sentences tell of (strike summaries list a day's strikes place by place).
+    lead_date: DateSpan | None = None
 
 
 @dataclass(frozen=True)
