@@ -763,3 +763,23 @@ def test_a_strike_summary_reports_on_its_lead_day():
     assert strikes["place/al-hawl"] == "2016-03-20"
     assert not [e for e in f.events if e.type == "Attack"]
     assert "place/shiite" not in f.mentions
+
+
+@pytest.mark.parametrize(
+    ("body", "agent"),
+    [
+        (
+            "The U.S.-led coalition said it had conducted more than 600 air strikes in and "
+            "around Ramadi on November 2.",
+            "actor/us-led-coalition",
+        ),
+        (
+            "The Iraqi Security Forces (ISF), the Popular Mobilisation Units (PMU) and Sunni "
+            "tribal fighters encircled Fallujah on November 3.",
+            "actor/iraqi-security-forces",
+        ),
+    ],
+)
+def test_own_statements_and_lists_with_acronyms(body, agent):
+    facts = facts_of(body, title="Iraq Situation Report: November 1 - 8, 2016")
+    assert facts.events[0].agent == agent

@@ -34,7 +34,7 @@ ACTOR_ANAPHOR = re.compile(
 )
 OWN_CLAIM = re.compile(
     r"^(?:,\s+(?:via|through)\s+[^,]{1,40},)?\s+(?:\w+\s+){0,3}?(?:to\b|responsibility\b|credit\b|an?\s|the\s+\w+\s*$|"
-    r"that\s+(?:they|it|its|their)\b)",
+    r"(?:that\s+)?(?:they|it|its|their)\b)",
     re.I,
 )
 MEMBER_OF = re.compile(
@@ -311,7 +311,7 @@ def _head_of_coordination(view: SentenceView, mention: Mention, a: int) -> Menti
 
 def _list_goes_on(view: SentenceView, mention: Mention) -> bool:
     """ "the Tiger Forces, the Republican Guard, and Hezbollah": another actor follows."""
-    following = view.actors(mention.end, len(view.clean))
+    following = [m for m in view.actors(mention.end, len(view.clean)) if m.key != mention.key]
     return bool(following) and bool(
         COORDINATION.match(view.clean[mention.end : following[0].start])
     )
