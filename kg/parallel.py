@@ -77,20 +77,23 @@ def start_workers(
     if CAN_FORK:
         # Fork-started pools start every worker at once, before any thread of their own.
         context = multiprocessing.get_context("fork")
-        args: tuple = (gaz, lex, None)
+        args: tuple = (gaz, lex, None, os.getpid())
     else:
         context = multiprocessing.get_context("spawn")
-        args = (None, None, reference_dir)
+        args = (None, None, reference_dir, os.getpid())
     return ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=args)
 
 
-def _init_worker(gaz: Gazetteer | None, lex: Lexicon | None, reference_dir: Path | None) -> None:
+def _init_worker(
+    gaz: Gazetteer | None, lex: Lexicon | None, reference_dir: Path | None, parent: int
+) -> None:
     gc.enable()  # the parent pauses it while it builds the graph; extraction may make cycles
+    # The build's pid comes from the build itself: a build killed while this worker started
+    # has already left it to another parent, and asking os.getppid() here would miss that.
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     if gaz is None or lex is None:
         gaz, lex = load_reference(reference_dir)
     _WORKER["gaz"], _WORKER["lex"] = gaz, lex
-    parent = os.getppid()
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
 def _exit_with(parent: int) -> None:
