@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.extract.dates import dateline_period, title_period
+from kg.extract.dates import dateline_period, first_year, title_period
 from kg.model import Report
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -107,6 +107,8 @@ def _make_report(
     period, year = title_period(title_text) if title else (None, None)
     if year is None:  # "BAGHDAD, Dec 28, 2015 - ...": a dispatch dated in its first line
         period, year = dateline_period(text[body_start:body_end])
+    if year is None:  # an undated headline over "seized X on April 25, 2015": that year
+        year = first_year(text[body_start:body_end])
     return Report(
         title=" ".join(title_text.split()),
         body=text[body_start:body_end],

@@ -783,3 +783,15 @@ def test_a_strike_summary_reports_on_its_lead_day():
 def test_own_statements_and_lists_with_acronyms(body, agent):
     facts = facts_of(body, title="Iraq Situation Report: November 1 - 8, 2016")
     assert facts.events[0].agent == agent
+
+
+def test_the_month_of_may_is_no_modal_and_an_undated_headline_takes_the_body_year():
+    f = facts_of(
+        "Jaish al Fatah overran the camp of al-Mastumah on May 19 and took Ariha on May 28, 2015.",
+        title="Nusrah Front and allies drive Assad's forces out of Idlib",
+    )
+    assert [(e.location, e.start.isoformat()) for e in f.events if e.type == "Seizure"][-1] == (
+        "place/ariha",
+        "2015-05-28",
+    )
+    assert facts_of("Rebels may seize Ariha soon.").events == []

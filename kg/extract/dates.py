@@ -290,6 +290,12 @@ def dateline_period(body: str) -> tuple[Period | None, int | None]:
     return Period(day, day), day.year
 
 
+def first_year(body: str) -> int | None:
+    """The year of the first full date a body gives ("on April 25, 2015")."""
+    spans = [s for s in find_dates(body[:3000], None) if s.start is not None]
+    return spans[0].start.year if spans else None
+
+
 def title_period(title: str) -> tuple[Period | None, int | None]:
     """The period a report title covers and its year ("October 21-28, 2015")."""
     years = re.findall(rf"\b{_YEAR}\b", title)

@@ -294,7 +294,7 @@ def _at_venue(text: str, hit: TriggerHit, lex: Lexicon) -> bool:
 
 
 def _irrealis(text: str, a: int, hit: TriggerHit, lex: Lexicon) -> bool:
-    before = text[max(a, hit.start - 40) : hit.start]
+    before = MONTH_MAY.sub("Mxy", text[max(a, hit.start - 40) : hit.start])  # "on May 19"
     if lex.regex("modality", "irrealis").search(before):
         return True
     if hit.trigger.kind != "adjective" and MODAL.search(text[max(a, hit.start - 100) : hit.start]):
@@ -535,6 +535,7 @@ ENABLED = re.compile(
 CONSEQUENCE = re.compile(
     r"^(?:that\s+|which\s+)?(?:killed|killing|wounded|wounding|injured)\b", re.I
 )
+MONTH_MAY = re.compile(r"\bMay(?=\s+\d|\s+\d{4}|,?\s+\d)")  # the month, not the modal
 AIRCRAFT_KIND = re.compile(
     r"(?:,?\s+(?:and\s+)?[\w-]+){0,4}?\s+(?:aircraft|helicopters?|jets|planes|drones?)\b", re.I
 )
