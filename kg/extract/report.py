@@ -50,7 +50,7 @@ def extract_report(
         )
         memory.place_types.update(view.place_types)
         facts.supply_lines.extend(line for line, _, _ in view.lines)
-        for mention in [*view.mentions, *_places_in_line_names(view, gaz)]:
+        for mention in [*view.mentions, *view.line_places]:
             seen.setdefault(mention.key)
             if mention.role != "demonym":
                 facts.surfaces.setdefault(mention.key, set()).add(mention.surface)
@@ -83,14 +83,19 @@ def _view(
     if sentence.index == 0:  # the dispatch's dateline dates its filing, not its events
         dates = [d for d in dates if d.begin >= dateline_end(clean)]
     entities = ChainMap(minted, gaz.entities)  # looked up, never copied: once per sentence
-    lines = _all_lines(clean, mentions, entities, gaz)
+    named = [
+        (line, start, end, _places_named_by(line, gaz))
+        for line, start, end in _named_lines(mentions, gaz)
+    ]
+    lines = _all_lines(clean, mentions, entities, named)
     return SentenceView(
         sentence=sentence,
         mentions=mentions,
         dates=dates,
         clauses=split_clauses(clean, lex),
         lines=lines,
-        line_hubs=_hubs(lines, gaz),
+        line_hubs=_hubs(named, gaz),
+        line_places=[m for *_, places in named for m in places],
         place_types={m.key: entities[m.key].place_type for m in mentions if m.key in entities},
         air_actors=frozenset(),
         first_trigger=lex.first_trigger(clean),
@@ -100,10 +105,13 @@ def _view(
 ROAD_WORDS = re.compile(r"\b(?:road|highway|route|corridor|motorway|GLOC)s?\b", re.I)
 
 
-def _places_in_line_names(view: SentenceView, gaz: Gazetteer) -> list[Mention]:
+# A named road with the places its name gives: ("the Azaz - Aleppo road", 3, 24, [Azaz, Aleppo]).
+NamedLine = tuple[SupplyLine, int, int, list[Mention]]
+
+
+def _places_named_by(line: SupplyLine, gaz: Gazetteer) -> list[Mention]:
     """ "the Azaz - Aleppo road" names Azaz and Aleppo too."""
-    names = [ROAD_WORDS.sub(" ", line.surface) for line, _, _ in view.lines]
-    return [m for name in names for m in find_mentions(name, gaz) if m.kind == "place"]
+    return [m for m in find_mentions(ROAD_WORDS.sub(" ", line.surface), gaz) if m.kind == "place"]
 
 
 SYRIAN_GOVERNMENT = "actor/syrian-regime"
@@ -135,43 +143,38 @@ def _as_government(mention: Mention, forces: str) -> Mention:
     return mention if _SYRIA_WORD.search(mention.surface) else replace(mention, key=forces)
 
 
-def _hubs(lines: list[tuple[SupplyLine, int, int]], gaz: Gazetteer) -> dict[str, str]:
+def _hubs(named: list[NamedLine], gaz: Gazetteer) -> dict[str, str]:
     """Where an event on a named road with no place of its own happened: the one city at
     the road's ends ("the Castello Road": Aleppo), else the first place its name gives ("the
     M5 (Damascus - Daraa) highway": Damascus)."""
     hubs = {}
-    for line, _, _ in lines:
-        if line.key not in gaz.line_places:
-            continue
+    for line, _, _, places in named:
         cities = [
             e
             for e in line.endpoints
             if gaz.entities.get(e) and gaz.entities[e].place_type == "city"
         ]
-        named = [m.key for m in find_mentions(ROAD_WORDS.sub(" ", line.surface), gaz)]
-        named = [k for k in named if k.startswith("place/")]
-        if len(cities) == 1 or named:
-            hubs[line.key] = cities[0] if len(cities) == 1 else named[0]
+        if len(cities) == 1 or places:
+            hubs[line.key] = cities[0] if len(cities) == 1 else places[0].key
     return hubs
 
 
 def _all_lines(
-    clean: str, mentions: list[Mention], entities: Mapping[str, Entity], gaz: Gazetteer
+    clean: str, mentions: list[Mention], entities: Mapping[str, Entity], named: list[NamedLine]
 ) -> list[tuple[SupplyLine, int, int]]:
-    named = _named_lines(mentions, gaz)
-    segments = _segments(named, entities, gaz)
-    return named + segments + _unnamed(find_lines(clean, mentions, entities), named)
+    spans = [(line, start, end) for line, start, end, _ in named]
+    segments = _segments(named, entities)
+    return spans + segments + _unnamed(find_lines(clean, mentions, entities), spans)
 
 
 def _segments(
-    named: list[tuple[SupplyLine, int, int]], entities: Mapping[str, Entity], gaz: Gazetteer
+    named: list[NamedLine], entities: Mapping[str, Entity]
 ) -> list[tuple[SupplyLine, int, int]]:
     """ "the Ithriya - Khanaser road" names a stretch of the Hama - Aleppo desert road: the
     stretch between the two places its name gives, besides the whole route."""
     out = []
-    for line, start, end in named:
-        places = [m.key for m in find_mentions(ROAD_WORDS.sub(" ", line.surface), gaz)]
-        places = list(dict.fromkeys(k for k in places if k.startswith("place/")))[:2]
+    for line, start, end, named_places in named:
+        places = list(dict.fromkeys(m.key for m in named_places))[:2]
         noun = ROAD_WORDS.search(line.surface)
         if len(places) == 2 and noun and set(places) != set(line.endpoints):
             out.append((make_line(Ends(places), noun.group(0), entities), start, end))

@@ -34,6 +34,7 @@ class SentenceView:
     air_actors: frozenset[str] = frozenset()
     first_trigger: int = 0  # where the sentence's first trigger starts: dates before it cover all
     line_hubs: dict[str, str] = field(default_factory=dict)  # named road -> the city it serves
+    line_places: list[Mention] = field(default_factory=list)  # "the Azaz - Aleppo road": both
 
     @property
     def clean(self) -> str:
